@@ -1,0 +1,111 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+# Everything is installed from the project's own files into .venv/ (one virtualenv per service).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+include defaults.mk
+
+PYTHON310 := $(shell tools/find-python310 2>/dev/null)
+VENV := .venv
+RASA_VENV := $(VENV)/rasa
+ACTIONS_VENV := $(VENV)/actions
+RASA := $(RASA_VENV)/bin/rasa
+RASA_PY := $(RASA_VENV)/bin/python
+ACTIONS_PY := $(ACTIONS_VENV)/bin/python
+
+SPACY_PIPELINE := build/spacy-en
+MODEL := models/assistant.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_PIPELINE)/.built
+
+# Quiet, log-friendly machine learning: no progress bars, no TensorFlow chatter, no telemetry.
+export TQDM_DISABLE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install run shell test validate train eval bench lock clean python310
+
+help:
+	@echo "make run    install what is missing, train if data changed, start the assistant"
+	@echo "make test   install what is missing, validate, train if needed, run all tests"
+	@echo "make shell  talk to the assistant in this terminal"
+	@echo "make eval   intent/entity evaluation on the held-out set (tests/nlu/)"
+	@echo "make bench  measure response times, start-up and training time"
+	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
+
+python310:
+	@test -n "$(PYTHON310)" || tools/find-python310
+
+# One virtualenv per service, each installed from its pinned lock file.
+$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa.lock | python310
+	@echo "==> Rasa server virtualenv ($(RASA_VENV))"
+	@test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
+	@$(RASA_PY) -m pip install -q --upgrade pip wheel
+	@$(RASA_PY) -m pip install -q -r requirements/rasa.txt -c requirements/rasa.lock
+	@touch $@
+
+$(ACTIONS_VENV)/.installed: requirements/actions.txt requirements/dev.txt requirements/actions.lock | python310
+	@echo "==> Action server virtualenv ($(ACTIONS_VENV))"
+	@test -x $(ACTIONS_PY) || $(PYTHON310) -m venv $(ACTIONS_VENV)
+	@$(ACTIONS_PY) -m pip install -q --upgrade pip wheel
+	@$(ACTIONS_PY) -m pip install -q -r requirements/actions.txt -r requirements/dev.txt -c requirements/actions.lock
+	@touch $@
+
+install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
+
+# The project's own spaCy pipeline (tokenizer, lemma tables, entity rules), built locally:
+# nothing is downloaded at run time.
+$(SPACY_PIPELINE)/.built: language/build_pipeline.py language/entity_patterns.yml $(RASA_VENV)/.installed
+	@echo "==> spaCy pipeline ($(SPACY_PIPELINE))"
+	@$(RASA_PY) language/build_pipeline.py --out $(SPACY_PIPELINE)
+	@touch $@
+
+# Trains only when the data, domain, config or spaCy pipeline changed. A new spaCy pipeline
+# forces a full retrain, since Rasa's cache fingerprints the pipeline by its path only.
+$(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
+	@echo "==> Training (inputs changed: $(words $?) file(s))"
+	@mkdir -p models
+	@time $(RASA) train --quiet --fixed-model-name assistant --out models \
+		$(if $(filter $(SPACY_PIPELINE)/.built,$?),--force,)
+	@touch $@
+
+train: $(MODEL)
+
+validate: $(RASA_VENV)/.installed
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --fail-on-warnings --quiet
+
+run: install $(MODEL)
+	@mkdir -p var
+	@$(RASA_PY) -m tools.run
+
+shell: install $(MODEL)
+	@mkdir -p var
+	@$(RASA_PY) -m tools.run --shell
+
+test: install validate $(MODEL)
+	@echo "==> pytest"
+	@mkdir -p var results
+	@$(ACTIONS_PY) -m pytest
+	@echo "==> Rasa test stories (tests/stories/)"
+	@$(RASA) test core --quiet --model $(MODEL) --stories tests/stories \
+		--fail-on-prediction-errors --out results/stories >/dev/null
+	@echo "Rasa test stories: all passed"
+
+eval: install $(MODEL)
+	@mkdir -p results
+	@$(RASA) test nlu --quiet --model $(MODEL) --nlu tests/nlu --out results/nlu >/dev/null
+	@$(RASA_PY) -m tools.eval_report results/nlu results/eval.json
+
+bench: install $(MODEL)
+	@mkdir -p var results
+	@$(RASA_PY) -m tools.benchmark --out results/benchmark.json
+
+# Re-resolves each dependency set in a scratch virtualenv and pins the result.
+lock: python310
+	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310)
+	@tools/lock "requirements/actions.txt requirements/dev.txt" requirements/actions.lock $(PYTHON310)
+
+clean:
+	rm -rf build models results var .rasa

@@ -1,0 +1,1 @@
+"""Rasa actions: thin adapters between the tracker and the domain modules."""

@@ -1,0 +1,34 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clarification import misunderstandings_in_a_row, suggest_topics, topics_from_buttons
+from actions.dialogue.tracker_reading import response_buttons, user_intents
+
+TOPIC_MENU = "utter_topics"
+# From the second misunderstanding in a row, a person is offered too.
+OFFER_PERSON_AFTER = 2
+
+
+class ActionClarify(Action):
+    """Fills the "Did you mean ...?" question (utter_did_you_mean) for an unclear message."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topics = topics_from_buttons(response_buttons(domain, TOPIC_MENU))
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        first, second = suggest_topics(ranking, list(topics), count=2)
+        confused = misunderstandings_in_a_row(user_intents(tracker))
+        return [
+            SlotSet("suggestion_1", first),
+            SlotSet("suggestion_1_title", topics[first]),
+            SlotSet("suggestion_2", second),
+            SlotSet("suggestion_2_title", topics[second]),
+            SlotSet("offer_person", confused >= OFFER_PERSON_AFTER),
+        ]

@@ -1,0 +1,17 @@
+# Settings for `make run`, `make test` and friends: every one is an environment variable,
+# and the value here is only the default (set the variable to override it, e.g.
+# `RASA_PORT=5006 make run`). The Python services read theirs in actions/settings.py.
+
+# Rasa server (REST channel, socket.io, messaging connectors) and action server.
+RASA_HOST ?= 127.0.0.1
+RASA_PORT ?= 5005
+ACTION_HOST ?= 127.0.0.1
+ACTION_PORT ?= 5055
+# Where the Rasa server finds the action server (endpoints.yml reads it).
+ACTION_SERVER_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
+# Conversation store (endpoints.yml): an SQLite file by default.
+TRACKER_DB ?= $(CURDIR)/var/tracker.db
+# The action server binds here (read by rasa-sdk).
+SANIC_HOST ?= $(ACTION_HOST)
+
+export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB SANIC_HOST

@@ -1,0 +1,67 @@
+"""`make run`: starts the assistant, says where to talk to it, stops everything on Ctrl-C."""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tools.services import MODEL, RASA_VENV, Assistant, ServiceError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="talk in this terminal")
+    args = parser.parse_args()
+    assistant = Assistant(
+        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
+        action_port=int(os.environ.get("ACTION_PORT", 5055)),
+        host=os.environ.get("RASA_HOST", "127.0.0.1"),
+    )
+    # Ctrl-C and `kill` both end in the `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    started = time.monotonic()
+    try:
+        if args.shell:
+            return talk_in_terminal(assistant)
+        print("Starting the action server and the Rasa server ...", flush=True)
+        assistant.start()
+        print(
+            f"\nThe assistant is ready ({time.monotonic() - started:.0f} s).\n"
+            f"  REST:  curl -s -X POST {assistant.rest_webhook} \\\n"
+            f"           -H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"where is my order?\"}}'\n"
+            f"  Logs:  {assistant.log_dir}/\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while all(s.process.poll() is None for s in assistant.services):
+            time.sleep(1)
+        dead = next(s for s in assistant.services if s.process.poll() is not None)
+        print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
+        return 1
+    except ServiceError as error:
+        print(f"Could not start the assistant: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("\nStopping ...", flush=True)
+        assistant.stop()
+
+
+def talk_in_terminal(assistant: Assistant) -> int:
+    actions = assistant.build()[0]
+    actions.start()
+    actions.wait_ready(60)
+    env = {**os.environ, "ACTION_SERVER_URL": actions.env["ACTION_SERVER_URL"],
+           "TRACKER_DB": actions.env["TRACKER_DB"]}
+    shell = subprocess.run(
+        [str(RASA_VENV / "bin" / "rasa"), "shell", "--model", str(MODEL),
+         "--endpoints", "endpoints.yml", "--port", str(assistant.rasa_port)],
+        env=env,
+    )
+    return shell.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Starts and stops the assistant's services: used by `make run`, benchmarks and tests.
+
+Each service runs in its own process group so that stopping it also stops its children,
+and writes its log to a file; a service that dies while starting is reported with the end
+of its log.
+"""
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_VENV = ROOT / ".venv" / "rasa"
+ACTIONS_VENV = ROOT / ".venv" / "actions"
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+class ServiceError(RuntimeError):
+    """A service did not start, or died."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@dataclass
+class Service:
+    name: str
+    argv: List[str]
+    ready_url: str
+    log_path: Path
+    env: Dict[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServiceError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            if _answers(self.ready_url):
+                return
+            time.sleep(0.25)
+        raise ServiceError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self, grace: float = 10) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@dataclass
+class Assistant:
+    """The Rasa server and the action server, wired to each other."""
+
+    rasa_port: int
+    action_port: int
+    host: str = "127.0.0.1"
+    log_dir: Path = ROOT / "var" / "log"
+    tracker_db: Optional[Path] = None
+    services: List[Service] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def rest_webhook(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    def build(self) -> List[Service]:
+        action_url = f"http://{self.host}:{self.action_port}"
+        env = {
+            "ACTION_SERVER_URL": f"{action_url}/webhook",
+            "SANIC_HOST": self.host,
+            "TRACKER_DB": str(self.tracker_db or ROOT / "var" / "tracker.db"),
+        }
+        actions = Service(
+            "action server",
+            [str(ACTIONS_VENV / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port), "--quiet"],
+            f"{action_url}/health",
+            self.log_dir / "actions.log",
+            env,
+        )
+        rasa = Service(
+            "Rasa server",
+            [str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(MODEL),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--interface", self.host, "--port", str(self.rasa_port)],
+            f"{self.url}/",
+            self.log_dir / "rasa.log",
+            env,
+        )
+        self.services = [actions, rasa]
+        return self.services
+
+    def start(self, timeout: float = 180) -> None:
+        if not MODEL.exists():
+            raise ServiceError(f"no trained model at {MODEL}: run `make train`")
+        try:
+            for service in self.build():
+                service.start()
+            for service in self.services:
+                service.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
