@@ -83,6 +83,7 @@ def build(out: Path) -> None:
     )
     if out.exists():
         shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     print(f"spaCy pipeline written to {out} ({len(ruler.patterns)} entity patterns)")
 

@@ -1,0 +1,68 @@
+"""The Rasa actions, run as the action server runs them, on rasa-sdk trackers."""
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dialogue.fallback import ActionClarify
+from actions.dialogue.returns import ActionReturnCarrier, ActionReturnChecklist
+
+DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
+
+
+def user(intent, entities=(), ranking=()):
+    return {"event": "user", "text": "...", "parse_data": {
+        "intent": {"name": intent}, "entities": list(entities),
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}}
+
+
+def tracker(*events, slots=None):
+    latest = [e for e in events if e["event"] == "user"][-1]["parse_data"]
+    return Tracker("customer", slots or {}, latest, list(events), False, None, {}, "action_listen")
+
+
+def run(action, tracker_):
+    events = asyncio.run(action.run(CollectingDispatcher(), tracker_, DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_clarify_suggests_the_two_likeliest_topics_with_their_menu_titles():
+    slots = run(ActionClarify(), tracker(user("nlu_fallback", ranking=[
+        ("nlu_fallback", 0.5), ("greet", 0.3), ("return_label", 0.25), ("return_item", 0.2)])))
+    assert slots == {"suggestion_1": "return_label", "suggestion_1_title": "My return label",
+                     "suggestion_2": "return_item", "suggestion_2_title": "Return an item",
+                     "offer_person": False}
+
+
+def test_clarify_offers_a_person_after_the_second_misunderstanding():
+    slots = run(ActionClarify(), tracker(user("nlu_fallback"), user("deny"), user("nlu_fallback")))
+    assert slots["offer_person"] is True
+
+
+@pytest.mark.parametrize("intent, saved, step", [
+    ("return_checklist", None, "1"),
+    ("affirm", "1", "2"),
+    ("affirm", "6", "done"),
+    ("previous_step", "3", "2"),
+    ("return_checklist", "4", "4"),
+])
+def test_checklist_moves_with_the_customer(intent, saved, step):
+    slots = run(ActionReturnChecklist(), tracker(user(intent), slots={"checklist_step": saved}))
+    assert slots["checklist_step"] == step
+    assert slots["checklist_resumed"] is (intent == "return_checklist" and saved == "4")
+
+
+def test_checklist_names_the_account_for_the_customers_device():
+    slots = run(ActionReturnChecklist(), tracker(user("return_checklist"), slots={"device": "iPhone 12"}))
+    assert (slots["account_check"], slots["device_account"]) == ("specific", "Apple ID")
+
+
+def test_carrier_comes_from_the_latest_message_only():
+    asked = tracker(user("return_carrier", entities=[{"entity": "carrier", "value": "UPS"}]),
+                    slots={"carrier": "DHL"})
+    assert run(ActionReturnCarrier(), asked) == {"return_carrier": "UPS"}
+    not_named = tracker(user("return_carrier"), slots={"carrier": "DHL"})
+    assert run(ActionReturnCarrier(), not_named) == {"return_carrier": None}

@@ -1,0 +1,31 @@
+from actions import checklist
+from actions.checklist import DONE, Position
+
+
+def test_starts_at_the_photos():
+    assert checklist.start(None) == Position("1")
+
+
+def test_resumes_where_the_customer_left_off():
+    assert checklist.start("4") == Position("4", resumed=True)
+
+
+def test_starts_over_after_finishing_or_from_step_one():
+    assert checklist.start(DONE) == Position("1")
+    assert checklist.start("1") == Position("1")
+
+
+def test_walks_forward_to_done_and_stays_there():
+    steps = []
+    current = None
+    for _ in range(8):
+        current = checklist.forward(current)
+        steps.append(current)
+    assert steps == ["1", "2", "3", "4", "5", "6", DONE, DONE]
+
+
+def test_walks_back_but_not_before_the_first_step():
+    assert checklist.back("3") == "2"
+    assert checklist.back("1") == "1"
+    assert checklist.back(DONE) == "6"
+    assert checklist.back(None) == "1"

@@ -1,0 +1,84 @@
+"""Conversations over the REST channel with the real Rasa server and action server."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+GIBBERISH = "zorblax quint flubber"
+
+
+def buttons(replies):
+    return [(b["title"], b["payload"]) for r in replies for b in r.get("buttons", [])]
+
+
+def test_greeting_offers_the_main_topics(chat):
+    replies = chat.say("hello")
+    assert "Back Market assistant" in replies[0]["text"]
+    assert ("Where's my order?", "/track_order") in buttons(replies)
+
+
+def test_unclear_message_gets_two_suggestions_and_something_else(chat):
+    replies = chat.say(GIBBERISH)
+    assert "Did you mean" in replies[0]["text"]
+    offered = buttons(replies)
+    assert len(offered) == 3
+    assert all(payload.startswith("/") and "{" not in title for title, payload in offered)
+    assert offered[-1] == ("Something else", "/deny")
+
+
+def test_a_suggestion_leads_to_its_answer(chat):
+    chat.say(GIBBERISH)
+    assert "14 days" in chat.text("/return_deadline")
+
+
+def test_something_else_asks_to_rephrase_and_shows_the_menu(chat):
+    chat.say(GIBBERISH)
+    replies = chat.say("/deny")
+    assert "other words" in replies[0]["text"]
+    assert len(buttons(replies)) == 13
+
+
+def test_second_misunderstanding_in_a_row_offers_a_person(chat):
+    chat.say(GIBBERISH)
+    chat.say("/deny")
+    replies = chat.say("flimflam gubbins wozzle")
+    assert "talk to a person" in replies[0]["text"]
+    assert ("Talk to a person", "/human_handoff") in buttons(replies)
+    # Until the handoff exists, the assistant says so honestly and says where a person is.
+    assert "can't transfer you to a person" in chat.text("/human_handoff")
+
+
+def test_out_of_scope_is_declined_politely_with_what_the_assistant_can_do(chat):
+    replies = chat.say("what's the weather like in Paris tomorrow?")
+    assert "can't help with that" in replies[0]["text"]
+    assert len(buttons(replies)) == 13
+
+
+def test_label_button_found(chat):
+    chat.say("where can I download my return label")
+    assert "valid for 14 days" in chat.text("yes")
+
+
+def test_checklist_goes_back_and_resumes_where_the_customer_left(chat):
+    chat.say("what do I need to do before sending my iPhone 12 back?")
+    chat.text("next")
+    step3 = chat.text("ok")
+    assert "Step 3 of 6" in step3 and "Apple ID" in step3 and "iPhone 12" in step3
+    assert "Step 2 of 6" in chat.text("/previous_step")
+    assert "carry on from this step" in chat.text("/deny")
+    resumed = chat.text("/return_checklist")
+    assert "where you left off" in resumed and "Step 2 of 6" in resumed
+
+
+def test_checklist_finishes(chat):
+    chat.say("/return_checklist")
+    for _ in range(5):
+        chat.say("/affirm")
+    assert "That's everything" in chat.text("/affirm")
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("can UPS pick up my return at home?", "UPS drop-off location"),
+    ("can fedex collect the parcel from my house for the return?", "schedule an at-home pickup on the FedEx website"),
+])
+def test_carrier_question_answered_for_that_carrier(chat, question, answer):
+    assert answer in chat.text(question)
