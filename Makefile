@@ -90,7 +90,8 @@ test: install validate $(MODEL)
 	@$(ACTIONS_PY) -m pytest
 	@echo "==> Rasa test stories (tests/stories/)"
 	@$(RASA) test core --quiet --model $(MODEL) --stories tests/stories \
-		--fail-on-prediction-errors --out results/stories >/dev/null
+		--fail-on-prediction-errors --out results/stories > results/stories.log 2>&1 \
+		|| { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
 	@echo "Rasa test stories: all passed"
 
 eval: install $(MODEL)
