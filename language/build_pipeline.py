@@ -57,7 +57,9 @@ def device_patterns(spec: dict) -> list:
         if product in not_alone:
             # Needs a model word or a brand before it to count ("nintendo switch", "switch 2" aside).
             continue
+        plural = base[:-1] + [{"LOWER": _plural(base[-1]["LOWER"])}]
         patterns.append({"label": "device", "pattern": base + [model_word] * 3})
+        patterns.append({"label": "device", "pattern": plural})
     return patterns
 
 
