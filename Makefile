@@ -14,7 +14,8 @@ ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
 SPACY_PIPELINE := build/spacy-en
 MODEL := models/assistant.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_PIPELINE)/.built
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard language/*.py) \
+	$(SPACY_PIPELINE)/.built
 
 # Quiet, log-friendly machine learning: no progress bars, no TensorFlow chatter, no telemetry.
 export TQDM_DISABLE := 1
@@ -38,11 +39,12 @@ python310:
 	@test -n "$(PYTHON310)" || tools/find-python310
 
 # One virtualenv per service, each installed from its pinned lock file.
-$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa.lock | python310
+$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-nodeps.txt requirements/rasa.lock | python310
 	@echo "==> Rasa server virtualenv ($(RASA_VENV))"
 	@test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
 	@$(RASA_PY) -m pip install -q --upgrade pip wheel
 	@$(RASA_PY) -m pip install -q -r requirements/rasa.txt -c requirements/rasa.lock
+	@$(RASA_PY) -m pip install -q --no-deps -r requirements/rasa-nodeps.txt -c requirements/rasa.lock
 	@touch $@
 
 $(ACTIONS_VENV)/.installed: requirements/actions.txt requirements/dev.txt requirements/actions.lock | python310
@@ -96,7 +98,7 @@ test: install validate $(MODEL)
 
 eval: install $(MODEL)
 	@mkdir -p results
-	@$(RASA) test nlu --quiet --model $(MODEL) --nlu tests/nlu --out results/nlu >/dev/null
+	@$(RASA) test nlu --quiet --model $(MODEL) --nlu tests/nlu --out results/nlu --successes >/dev/null
 	@$(RASA_PY) -m tools.eval_report results/nlu results/eval.json
 
 bench: install $(MODEL)
@@ -105,7 +107,7 @@ bench: install $(MODEL)
 
 # Re-resolves each dependency set in a scratch virtualenv and pins the result.
 lock: python310
-	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310)
+	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310) requirements/rasa-nodeps.txt
 	@tools/lock "requirements/actions.txt requirements/dev.txt" requirements/actions.lock $(PYTHON310)
 
 clean:
