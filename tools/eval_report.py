@@ -89,7 +89,8 @@ def summarise(results: Path, test_dir: Path = ROOT / "tests" / "nlu") -> dict:
         entities = {
             name: {"precision": round(r["precision"], 3), "recall": round(r["recall"], 3),
                    "f1": round(r["f1-score"], 3), "support": r["support"]}
-            for name, r in rows.items() if isinstance(r, dict) and name != "no_entity"
+            for name, r in rows.items()
+            if isinstance(r, dict) and name != "no_entity" and not name.endswith(" avg")
         }
     return {
         "examples": sum(v["support"] for v in per_intent.values()),

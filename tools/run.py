@@ -18,8 +18,11 @@ def main() -> int:
         action_port=int(os.environ.get("ACTION_PORT", 5055)),
         host=os.environ.get("RASA_HOST", "127.0.0.1"),
     )
-    # Ctrl-C and `kill` both end in the `finally` below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C, `kill` and a closed terminal all end in the `finally` below, even when this
+    # process was started with SIGINT ignored (as background jobs of scripts are).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda *_: sys.exit(0))
     started = time.monotonic()
     try:
         if args.shell:
