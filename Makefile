@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
 # Everything is installed from the project's own files into .venv/ (one virtualenv per service).
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 include defaults.mk
 
@@ -25,6 +26,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
+# pip warns once per package about index folders some machines configure but lack; keep
+# that line out of logs (pipefail keeps pip's own exit status).
+QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
 .PHONY: help install run shell test validate train eval bench lock clean python310
 
 help:
@@ -42,16 +47,16 @@ python310:
 $(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-nodeps.txt requirements/rasa.lock | python310
 	@echo "==> Rasa server virtualenv ($(RASA_VENV))"
 	@test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
-	@$(RASA_PY) -m pip install -q --upgrade pip wheel
-	@$(RASA_PY) -m pip install -q -r requirements/rasa.txt -c requirements/rasa.lock
-	@$(RASA_PY) -m pip install -q --no-deps -r requirements/rasa-nodeps.txt -c requirements/rasa.lock
+	@$(RASA_PY) -m pip install -q --upgrade pip wheel $(QUIET_PIP)
+	@$(RASA_PY) -m pip install -q -r requirements/rasa.txt -c requirements/rasa.lock $(QUIET_PIP)
+	@$(RASA_PY) -m pip install -q --no-deps -r requirements/rasa-nodeps.txt -c requirements/rasa.lock $(QUIET_PIP)
 	@touch $@
 
 $(ACTIONS_VENV)/.installed: requirements/actions.txt requirements/dev.txt requirements/actions.lock | python310
 	@echo "==> Action server virtualenv ($(ACTIONS_VENV))"
 	@test -x $(ACTIONS_PY) || $(PYTHON310) -m venv $(ACTIONS_VENV)
-	@$(ACTIONS_PY) -m pip install -q --upgrade pip wheel
-	@$(ACTIONS_PY) -m pip install -q -r requirements/actions.txt -r requirements/dev.txt -c requirements/actions.lock
+	@$(ACTIONS_PY) -m pip install -q --upgrade pip wheel $(QUIET_PIP)
+	@$(ACTIONS_PY) -m pip install -q -r requirements/actions.txt -r requirements/dev.txt -c requirements/actions.lock $(QUIET_PIP)
 	@touch $@
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
