@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tools.services import MODEL, RASA_VENV, Assistant, ServiceError
 
@@ -13,10 +14,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="talk in this terminal")
     args = parser.parse_args()
+    # make exports these from defaults.mk (or the caller's environment).
     assistant = Assistant(
-        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
-        action_port=int(os.environ.get("ACTION_PORT", 5055)),
-        host=os.environ.get("RASA_HOST", "127.0.0.1"),
+        rasa_port=int(os.environ["RASA_PORT"]),
+        action_port=int(os.environ["ACTION_PORT"]),
+        host=os.environ["RASA_HOST"],
+        action_host=os.environ["ACTION_HOST"],
+        tracker_db=Path(os.environ["TRACKER_DB"]),
     )
     # Ctrl-C, `kill` and a closed terminal all end in the `finally` below, even when this
     # process was started with SIGINT ignored (as background jobs of scripts are).

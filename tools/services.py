@@ -96,6 +96,7 @@ class Assistant:
     rasa_port: int
     action_port: int
     host: str = "127.0.0.1"
+    action_host: str = "127.0.0.1"
     log_dir: Path = ROOT / "var" / "log"
     tracker_db: Optional[Path] = None
     services: List[Service] = field(default_factory=list)
@@ -109,10 +110,10 @@ class Assistant:
         return f"{self.url}/webhooks/rest/webhook"
 
     def build(self) -> List[Service]:
-        action_url = f"http://{self.host}:{self.action_port}"
+        action_url = f"http://{self.action_host}:{self.action_port}"
         env = {
             "ACTION_SERVER_URL": f"{action_url}/webhook",
-            "SANIC_HOST": self.host,
+            "SANIC_HOST": self.action_host,
             "TRACKER_DB": str(self.tracker_db or ROOT / "var" / "tracker.db"),
         }
         actions = Service(
