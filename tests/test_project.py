@@ -70,3 +70,12 @@ def test_domain_modules_do_not_import_rasa():
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not any(name.split(".")[0] in {"rasa", "rasa_sdk"} for name in imported), path.name
+
+
+def test_only_the_calendar_module_counts_days():
+    # Every date the assistant gives comes from actions/deadlines.py and its calendar.
+    for path in (ROOT / "actions").rglob("*.py"):
+        if path.name == "business_calendar.py":
+            continue
+        text = path.read_text()
+        assert "import holidays" not in text and "dateutil" not in text, path.name
