@@ -9,9 +9,11 @@ PYTHON310 := $(shell tools/find-python310 2>/dev/null)
 VENV := .venv
 RASA_VENV := $(VENV)/rasa
 ACTIONS_VENV := $(VENV)/actions
+BACKEND_VENV := $(VENV)/backend
 RASA := $(RASA_VENV)/bin/rasa
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
+BACKEND_PY := $(BACKEND_VENV)/bin/python
 
 SPACY_PIPELINE := build/spacy-en
 MODEL := models/assistant.tar.gz
@@ -59,7 +61,14 @@ $(ACTIONS_VENV)/.installed: requirements/actions.txt requirements/dev.txt requir
 	@$(ACTIONS_PY) -m pip install -q -r requirements/actions.txt -r requirements/dev.txt -c requirements/actions.lock $(QUIET_PIP)
 	@touch $@
 
-install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
+$(BACKEND_VENV)/.installed: requirements/backend.txt requirements/backend.lock | python310
+	@echo "==> Order backend virtualenv ($(BACKEND_VENV))"
+	@test -x $(BACKEND_PY) || $(PYTHON310) -m venv $(BACKEND_VENV)
+	@$(BACKEND_PY) -m pip install -q --upgrade pip wheel $(QUIET_PIP)
+	@$(BACKEND_PY) -m pip install -q -r requirements/backend.txt -c requirements/backend.lock $(QUIET_PIP)
+	@touch $@
+
+install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed
 
 # The project's own spaCy pipeline (tokenizer, lemma tables, entity rules), built locally:
 # nothing is downloaded at run time.
@@ -92,7 +101,9 @@ shell: install $(MODEL)
 	@$(RASA_PY) -m tools.run --shell
 
 test: install validate $(MODEL)
-	@echo "==> pytest"
+	@echo "==> pytest: order backend (backend/tests/)"
+	@$(BACKEND_PY) -m pytest -c backend/pytest.ini backend/tests
+	@echo "==> pytest: assistant (tests/)"
 	@mkdir -p var results
 	@$(ACTIONS_PY) -m pytest
 	@echo "==> Rasa test stories (tests/stories/)"
@@ -114,6 +125,7 @@ bench: install $(MODEL)
 lock: python310
 	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310) requirements/rasa-nodeps.txt
 	@tools/lock "requirements/actions.txt requirements/dev.txt" requirements/actions.lock $(PYTHON310)
+	@tools/lock requirements/backend.txt requirements/backend.lock $(PYTHON310)
 
 clean:
 	rm -rf build models results var .rasa

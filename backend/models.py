@@ -1,0 +1,117 @@
+"""The order system's tables (SQLAlchemy 2). Times are stored in UTC."""
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware in Python, UTC in the database (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Personal data the assistant never shows (kept for a realistic contract).
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    delivery_address: Mapped[str] = mapped_column(String(400))
+    delivery_postcode: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    orders: Mapped[List["Order"]] = relationship(back_populates="customer")
+
+
+class Seller(Base):
+    __tablename__ = "sellers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    subdivision: Mapped[Optional[str]] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    number: Mapped[str] = mapped_column(String(8), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    payment_state: Mapped[str] = mapped_column(String(16))  # pending | authorised | declined
+    decline_reason: Mapped[Optional[str]] = mapped_column(String(200))
+    confirmation_email_sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    customer: Mapped[Customer] = relationship(back_populates="orders")
+    seller: Mapped[Seller] = relationship()
+    items: Mapped[List["OrderItem"]] = relationship(order_by="OrderItem.id")
+    shipment: Mapped[Optional["Shipment"]] = relationship()
+    returns: Mapped[List["Return"]] = relationship(order_by="Return.help_requested_at")
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("orders.number"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    device_kind: Mapped[str] = mapped_column(String(32))
+    large_device: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+    order_number: Mapped[str] = mapped_column(ForeignKey("orders.number"), primary_key=True)
+    carrier: Mapped[str] = mapped_column(String(64))
+    tracking_number: Mapped[str] = mapped_column(String(64))
+    tracking_url: Mapped[str] = mapped_column(String(500))
+    shipped_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    estimated_delivery_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    events: Mapped[List["TrackingEvent"]] = relationship(order_by="TrackingEvent.at")
+
+
+class TrackingEvent(Base):
+    __tablename__ = "tracking_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("shipments.order_number"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(200))
+    location: Mapped[Optional[str]] = mapped_column(String(200))
+
+
+class Return(Base):
+    __tablename__ = "returns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("orders.number"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # repair | withdrawal
+    help_requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    label_issued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    label_url: Mapped[Optional[str]] = mapped_column(String(500))
+    carrier: Mapped[Optional[str]] = mapped_column(String(64))
+    pickup_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    tracking_number: Mapped[Optional[str]] = mapped_column(String(64))
+    tracking_url: Mapped[Optional[str]] = mapped_column(String(500))
+    shipped_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    received_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    refund_state: Mapped[str] = mapped_column(String(16), default="none")  # none | pending | refunded
+    refund_amount: Mapped[Optional[str]] = mapped_column(Numeric(10, 2))
+    refund_currency: Mapped[Optional[str]] = mapped_column(String(3))
+    refunded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())

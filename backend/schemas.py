@@ -1,0 +1,88 @@
+"""What the API returns: the order as the assistant may see it. Names, phone numbers,
+addresses and payment details are deliberately absent."""
+from datetime import datetime
+from decimal import Decimal
+from typing import List, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorBody(BaseModel):
+    error: Literal["not_found", "invalid", "unauthorized", "internal"]
+    message: str
+
+
+class SellerView(Model):
+    name: str
+    country: str
+    subdivision: Optional[str]
+    timezone: str
+
+
+class CustomerView(Model):
+    id: str
+    timezone: str
+    locale: str
+
+
+class ItemView(Model):
+    name: str
+    device_kind: str
+    large_device: bool
+
+
+class TrackingEventView(Model):
+    at: datetime
+    status: str
+    location: Optional[str]
+
+
+class ShipmentView(Model):
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    shipped_at: datetime
+    estimated_delivery_at: Optional[datetime]
+    delivered_at: Optional[datetime]
+    events: List[TrackingEventView]
+
+
+class ReturnView(Model):
+    reason: Literal["repair", "withdrawal"]
+    help_requested_at: datetime
+    label_issued_at: Optional[datetime]
+    label_url: Optional[str]
+    carrier: Optional[str]
+    pickup_offered: bool
+    tracking_number: Optional[str]
+    tracking_url: Optional[str]
+    shipped_at: Optional[datetime]
+    received_at: Optional[datetime]
+    refund_state: Literal["none", "pending", "refunded"]
+    refund_amount: Optional[Decimal]
+    refund_currency: Optional[str]
+    refunded_at: Optional[datetime]
+
+
+class OrderView(Model):
+    number: str
+    placed_at: datetime
+    confirmed_at: Optional[datetime]
+    payment_state: Literal["pending", "authorised", "declined"]
+    decline_reason: Optional[str]
+    confirmation_email_sent_at: Optional[datetime]
+    customer: CustomerView
+    seller: SellerView
+    items: List[ItemView]
+    shipment: Optional[ShipmentView]
+    returns: List[ReturnView]
+
+
+class OrderSummary(Model):
+    number: str
+    placed_at: datetime
+    items: List[ItemView]
