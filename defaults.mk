@@ -13,5 +13,11 @@ ACTION_SERVER_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
 TRACKER_DB ?= $(CURDIR)/var/tracker.db
 # The action server binds here (read by rasa-sdk).
 SANIC_HOST ?= $(ACTION_HOST)
+# The order backend: port, SQLite file (created and seeded on first start), and the API token
+# the actions send it. The default token is for a laptop only: set your own anywhere else.
+BACKEND_PORT ?= 8000
+BACKEND_DB ?= $(CURDIR)/var/backend.db
+ORDERS_API_TOKEN ?= dev-only-token-change-me
 
 export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB SANIC_HOST
+export BACKEND_PORT BACKEND_DB ORDERS_API_TOKEN

@@ -6,20 +6,35 @@ from typing import List
 import pytest
 import requests
 
-from tools.services import Assistant, free_port
+from tools.services import DEVELOPMENT_TOKEN, Assistant, backend_service, free_port
 
 
 @pytest.fixture(scope="session")
 def assistant():
     """The real Rasa server and action server on free local ports, with a scratch tracker store."""
     with tempfile.TemporaryDirectory() as tmp:
-        running = Assistant(rasa_port=free_port(), action_port=free_port(),
-                            tracker_db=Path(tmp) / "tracker.db", log_dir=Path(tmp) / "log")
+        running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
+                            tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
+                            log_dir=Path(tmp) / "log")
         running.start()
         try:
             yield running
         finally:
             running.stop()
+
+
+@pytest.fixture(scope="session")
+def backend():
+    """The real order backend alone, seeded, on a free local port: (url, token)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log")
+        service.start()
+        try:
+            service.wait_ready(60)
+            yield f"http://127.0.0.1:{port}", DEVELOPMENT_TOKEN
+        finally:
+            service.stop()
 
 
 class Chat:

@@ -85,8 +85,9 @@ def main() -> None:
 
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(rasa_port=free_port(), action_port=free_port(),
-                              tracker_db=Path(tmp) / "tracker.db", log_dir=Path(tmp) / "log")
+        assistant = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
+                              tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
+                              log_dir=Path(tmp) / "log")
         start = time.perf_counter()
         assistant.start()
         try:

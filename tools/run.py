@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.services import MODEL, RASA_VENV, Assistant, ServiceError
+from tools.services import DEVELOPMENT_TOKEN, MODEL, RASA_VENV, Assistant, ServiceError
 
 
 def main() -> int:
@@ -21,6 +21,9 @@ def main() -> int:
         host=os.environ["RASA_HOST"],
         action_host=os.environ["ACTION_HOST"],
         tracker_db=Path(os.environ["TRACKER_DB"]),
+        backend_port=int(os.environ["BACKEND_PORT"]),
+        backend_db=Path(os.environ["BACKEND_DB"]),
+        api_token=os.environ["ORDERS_API_TOKEN"],
     )
     # Ctrl-C, `kill` and a closed terminal all end in the `finally` below, even when this
     # process was started with SIGINT ignored (as background jobs of scripts are).
@@ -31,12 +34,17 @@ def main() -> int:
     try:
         if args.shell:
             return talk_in_terminal(assistant)
-        print("Starting the action server and the Rasa server ...", flush=True)
+        if assistant.api_token == DEVELOPMENT_TOKEN:
+            print("Using the development API token between the actions and the order backend "
+                  "(set ORDERS_API_TOKEN for anything but a laptop).", flush=True)
+        print("Starting the order backend, the action server and the Rasa server ...", flush=True)
         assistant.start()
         print(
             f"\nThe assistant is ready ({time.monotonic() - started:.0f} s).\n"
             f"  REST:  curl -s -X POST {assistant.rest_webhook} \\\n"
             f"           -H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"where is my order?\"}}'\n"
+            f"  Order backend API: http://{assistant.host}:{assistant.backend_port}/docs "
+            "(demo orders: backend/seed.yml)\n"
             f"  Logs:  {assistant.log_dir}/\n"
             "Press Ctrl-C to stop.",
             flush=True,
@@ -57,9 +65,10 @@ def main() -> int:
 
 
 def talk_in_terminal(assistant: Assistant) -> int:
-    actions = assistant.build()[0]
-    actions.start()
-    actions.wait_ready(60)
+    backend, actions, _ = assistant.build()
+    for service in (backend, actions):
+        service.start()
+        service.wait_ready(60)
     env = {**os.environ, "ACTION_SERVER_URL": actions.env["ACTION_SERVER_URL"],
            "TRACKER_DB": actions.env["TRACKER_DB"]}
     shell = subprocess.run(

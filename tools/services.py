@@ -17,6 +17,8 @@ from typing import Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv" / "rasa"
 ACTIONS_VENV = ROOT / ".venv" / "actions"
+BACKEND_VENV = ROOT / ".venv" / "backend"
+DEVELOPMENT_TOKEN = "dev-only-token-change-me"
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
@@ -89,16 +91,32 @@ class Service:
             return "(no log)"
 
 
+def backend_service(port: int, database: Path, log_dir: Path, host: str = "127.0.0.1",
+                    token: str = DEVELOPMENT_TOKEN) -> Service:
+    """The order backend (its own virtualenv), on an SQLite file created and seeded on start."""
+    return Service(
+        "order backend",
+        [str(BACKEND_VENV / "bin" / "python"), "-m", "backend"],
+        f"http://{host}:{port}/health",
+        log_dir / "backend.log",
+        {"BACKEND_HOST": host, "BACKEND_PORT": str(port), "BACKEND_API_TOKEN": token,
+         "BACKEND_DATABASE_URL": f"sqlite:///{database}"},
+    )
+
+
 @dataclass
 class Assistant:
-    """The Rasa server and the action server, wired to each other."""
+    """The order backend, the action server and the Rasa server, wired to each other."""
 
     rasa_port: int
     action_port: int
+    backend_port: int
     host: str = "127.0.0.1"
     action_host: str = "127.0.0.1"
     log_dir: Path = ROOT / "var" / "log"
     tracker_db: Optional[Path] = None
+    backend_db: Optional[Path] = None
+    api_token: str = DEVELOPMENT_TOKEN
     services: List[Service] = field(default_factory=list)
 
     @property
@@ -111,10 +129,14 @@ class Assistant:
 
     def build(self) -> List[Service]:
         action_url = f"http://{self.action_host}:{self.action_port}"
+        backend = backend_service(self.backend_port, self.backend_db or ROOT / "var" / "backend.db",
+                                  self.log_dir, self.host, self.api_token)
         env = {
             "ACTION_SERVER_URL": f"{action_url}/webhook",
             "SANIC_HOST": self.action_host,
             "TRACKER_DB": str(self.tracker_db or ROOT / "var" / "tracker.db"),
+            "ORDERS_API_URL": f"http://{self.host}:{self.backend_port}",
+            "ORDERS_API_TOKEN": self.api_token,
         }
         actions = Service(
             "action server",
@@ -133,8 +155,12 @@ class Assistant:
             self.log_dir / "rasa.log",
             env,
         )
-        self.services = [actions, rasa]
+        self.services = [backend, actions, rasa]
         return self.services
+
+    @property
+    def backend(self) -> Service:
+        return self.services[0]
 
     def start(self, timeout: float = 180) -> None:
         if not MODEL.exists():

@@ -1,0 +1,189 @@
+"""The one way into the order backend: HTTP with `requests`, typed results, one error type.
+
+    client = OrdersClient(url, token)
+    order = client.order("40512345")      # -> Order, or raises OrdersError
+
+No other module builds backend URLs.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import List, Optional, Tuple
+
+import requests
+
+NOT_FOUND = "not_found"
+UNAVAILABLE = "unavailable"
+INVALID = "invalid"
+
+
+class OrdersError(Exception):
+    """The backend could not answer: `kind` is NOT_FOUND, UNAVAILABLE or INVALID."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _time(text: Optional[str]) -> Optional[datetime]:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+@dataclass(frozen=True)
+class Seller:
+    name: str
+    country: str
+    subdivision: Optional[str]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    device_kind: str
+    large_device: bool
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    at: datetime
+    status: str
+    location: Optional[str]
+
+
+@dataclass(frozen=True)
+class Shipment:
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    shipped_at: datetime
+    estimated_delivery_at: Optional[datetime]
+    delivered_at: Optional[datetime]
+    events: Tuple[TrackingEvent, ...]
+
+
+@dataclass(frozen=True)
+class Return:
+    reason: str
+    help_requested_at: datetime
+    label_issued_at: Optional[datetime]
+    label_url: Optional[str]
+    carrier: Optional[str]
+    pickup_offered: bool
+    tracking_number: Optional[str]
+    tracking_url: Optional[str]
+    shipped_at: Optional[datetime]
+    received_at: Optional[datetime]
+    refund_state: str
+    refund_amount: Optional[Decimal]
+    refund_currency: Optional[str]
+    refunded_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class Order:
+    number: str
+    customer_id: str
+    customer_timezone: str
+    customer_locale: str
+    placed_at: datetime
+    confirmed_at: Optional[datetime]
+    payment_state: str
+    decline_reason: Optional[str]
+    confirmation_email_sent_at: Optional[datetime]
+    seller: Seller
+    items: Tuple[Item, ...]
+    shipment: Optional[Shipment]
+    returns: Tuple[Return, ...]
+
+    @property
+    def large_device(self) -> bool:
+        return any(item.large_device for item in self.items)
+
+    @property
+    def latest_return(self) -> Optional[Return]:
+        return self.returns[-1] if self.returns else None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Order":
+        shipment = data.get("shipment")
+        return cls(
+            number=data["number"],
+            customer_id=data["customer"]["id"],
+            customer_timezone=data["customer"]["timezone"],
+            customer_locale=data["customer"]["locale"],
+            placed_at=_time(data["placed_at"]),
+            confirmed_at=_time(data.get("confirmed_at")),
+            payment_state=data["payment_state"],
+            decline_reason=data.get("decline_reason"),
+            confirmation_email_sent_at=_time(data.get("confirmation_email_sent_at")),
+            seller=Seller(**data["seller"]),
+            items=tuple(Item(**i) for i in data["items"]),
+            shipment=Shipment(
+                carrier=shipment["carrier"], tracking_number=shipment["tracking_number"],
+                tracking_url=shipment["tracking_url"], shipped_at=_time(shipment["shipped_at"]),
+                estimated_delivery_at=_time(shipment.get("estimated_delivery_at")),
+                delivered_at=_time(shipment.get("delivered_at")),
+                events=tuple(TrackingEvent(_time(e["at"]), e["status"], e.get("location")) for e in shipment["events"]),
+            ) if shipment else None,
+            returns=tuple(Return(
+                reason=r["reason"], help_requested_at=_time(r["help_requested_at"]),
+                label_issued_at=_time(r.get("label_issued_at")), label_url=r.get("label_url"),
+                carrier=r.get("carrier"), pickup_offered=r["pickup_offered"],
+                tracking_number=r.get("tracking_number"), tracking_url=r.get("tracking_url"),
+                shipped_at=_time(r.get("shipped_at")), received_at=_time(r.get("received_at")),
+                refund_state=r["refund_state"],
+                refund_amount=Decimal(str(r["refund_amount"])) if r.get("refund_amount") is not None else None,
+                refund_currency=r.get("refund_currency"), refunded_at=_time(r.get("refunded_at")),
+            ) for r in data["returns"]),
+        )
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    number: str
+    placed_at: datetime
+    item_names: Tuple[str, ...]
+
+
+class OrdersClient:
+    def __init__(self, base_url: str, token: str, timeout_s: float = 3.0,
+                 session: Optional[requests.Session] = None):
+        self._base = base_url.rstrip("/")
+        # Short connect timeout: a backend that is down should cost the customer little.
+        self._timeout = (min(1.0, timeout_s), timeout_s)
+        self._session = session or requests.Session()
+        self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+
+    def order(self, number: str) -> Order:
+        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()):
+            raise OrdersError(INVALID, "an order number has 8 digits")
+        return Order.from_json(self._get(f"/orders/{number}"))
+
+    def customer_orders(self, customer_id: str) -> List[OrderSummary]:
+        return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]))
+                for o in self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}/orders")]
+
+    def _get(self, path: str):
+        url = self._base + path
+        for attempt in (1, 2):
+            try:
+                response = self._session.get(url, timeout=self._timeout)
+                break
+            except requests.ConnectionError as error:
+                # One retry: a dropped keep-alive connection is common and harmless.
+                if attempt == 2:
+                    raise OrdersError(UNAVAILABLE, f"order backend unreachable: {error}") from error
+            except requests.Timeout as error:
+                raise OrdersError(UNAVAILABLE, "order backend timed out") from error
+        if response.status_code == 404:
+            raise OrdersError(NOT_FOUND, "not found")
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            # A wrong API token is our misconfiguration: to the customer, unavailable.
+            raise OrdersError(UNAVAILABLE, f"order backend error {response.status_code}")
+        if response.status_code >= 400:
+            raise OrdersError(INVALID, f"order backend refused the request ({response.status_code})")
+        try:
+            return response.json()
+        except ValueError as error:
+            raise OrdersError(UNAVAILABLE, "order backend answered with something other than JSON") from error

@@ -1,0 +1,75 @@
+"""The orders client against the real order backend (started by the `backend` fixture)."""
+import socket
+from datetime import timezone
+from decimal import Decimal
+
+import pytest
+
+from actions.orders_client import INVALID, NOT_FOUND, UNAVAILABLE, OrdersClient, OrdersError
+
+
+@pytest.fixture
+def client(backend):
+    url, token = backend
+    return OrdersClient(url, token, timeout_s=3)
+
+
+def test_an_order_comes_back_typed(client):
+    order = client.order("40512351")
+    assert order.seller.timezone == "Europe/Berlin" and order.seller.subdivision == "BY"
+    assert order.items[0].name == "Pixel 7 128GB" and not order.large_device
+    assert order.shipment.carrier == "UPS" and order.shipment.shipped_at.tzinfo == timezone.utc
+    assert [e.status for e in order.shipment.events] == ["Picked up by UPS", "In transit"]
+    assert (order.customer_timezone, order.customer_locale) == ("Europe/Paris", "en_GB")
+
+
+def test_a_large_device_and_a_refund(client):
+    assert client.order("40512350").large_device
+    refund = client.order("40512365").latest_return
+    assert (refund.refund_state, refund.refund_amount, refund.refund_currency) == ("refunded", Decimal("349.00"), "EUR")
+
+
+def test_a_customers_orders(client):
+    orders = client.customer_orders("cus_ben")
+    assert {o.number for o in orders} >= {"40512346", "40512349"}
+    assert orders == sorted(orders, key=lambda o: o.placed_at, reverse=True)
+
+
+@pytest.mark.parametrize("number", ["99999999", "00000000"])
+def test_unknown_order_is_not_found(client, number):
+    with pytest.raises(OrdersError) as error:
+        client.order(number)
+    assert error.value.kind == NOT_FOUND
+
+
+@pytest.mark.parametrize("number", ["1234", "4051234x", "", "405123451"])
+def test_malformed_numbers_are_refused_before_any_request(client, number):
+    with pytest.raises(OrdersError) as error:
+        client.order(number)
+    assert error.value.kind == INVALID
+
+
+def test_a_wrong_token_reads_as_unavailable(backend):
+    url, _ = backend
+    with pytest.raises(OrdersError) as error:
+        OrdersClient(url, "wrong").order("40512351")
+    assert error.value.kind == UNAVAILABLE
+
+
+def test_a_backend_that_is_down_is_unavailable():
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(OrdersError) as error:
+        OrdersClient(f"http://127.0.0.1:{port}", "t", timeout_s=1).order("40512351")
+    assert error.value.kind == UNAVAILABLE
+
+
+def test_a_backend_that_hangs_times_out_as_unavailable():
+    with socket.socket() as server:  # accepts connections, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with pytest.raises(OrdersError) as error:
+            OrdersClient(f"http://127.0.0.1:{port}", "t", timeout_s=0.5).order("40512351")
+    assert error.value.kind == UNAVAILABLE
