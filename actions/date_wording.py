@@ -55,6 +55,13 @@ class DateWording:
     def time(self, moment: time) -> str:
         return format_time(moment, format="short", locale=self.locale)
 
+    def when(self, moment: datetime) -> str:
+        """A past or future moment: "today at 10:05", "Friday, 20 November at 15:12"."""
+        local = moment.astimezone(self.zone)
+        offset = (local.date() - self.today).days
+        day = self.phrases["yesterday"] if offset == -1 else self.day(local.date())
+        return self.phrases["at_moment"].format(day=day, time=self.time(local.time()))
+
     def _local(self, deadline: Deadline):
         """The deadline where the customer is: (day, time of day, whether it is a day's end)."""
         local = deadline.at.astimezone(self.zone)

@@ -1,0 +1,73 @@
+import asyncio
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.dialogue.tracker_reading import latest_intent, user_intents
+from actions.order_answers import order_status
+from actions.orders_client import INVALID, NOT_FOUND, OrdersClient, OrdersError
+from actions.settings import SETTINGS
+
+ASK_ORDER_ID = "ask_order_id"
+ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
+ANSWER_SLOTS = (
+    "order_item", "order_placed_when", "order_confirmed_when", "order_email_by", "order_decline_reason",
+    "order_ship_by", "order_ship_reasons", "order_carrier", "order_tracking_url", "order_shipped_when",
+    "order_delivered_when", "order_delivery_estimate", "order_last_event",
+)
+
+
+@lru_cache(maxsize=1)
+def orders_client() -> OrdersClient:
+    return OrdersClient(SETTINGS.orders_api_url, SETTINGS.orders_api_token, SETTINGS.orders_api_timeout_s)
+
+
+async def fetch_order(number: Text):
+    # requests blocks: keep the action server's event loop free for other conversations.
+    return await asyncio.get_running_loop().run_in_executor(None, orders_client().order, number)
+
+
+def latest_topic(tracker: Tracker, topics) -> Optional[Text]:
+    return next((i for i in reversed(user_intents(tracker)) if i in topics), None)
+
+
+class ActionOrderStatus(Action):
+    """Answers a question about the customer's order, asking for its number first when
+    needed; utter_order_status says it (one wording per situation)."""
+
+    def name(self) -> Text:
+        return "action_order_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        topic = latest_topic(tracker, ORDER_TOPICS) or "track_order"
+        intent = latest_intent(tracker)
+        asking = tracker.get_slot("order_situation") == ASK_ORDER_ID
+        number = tracker.get_slot("order_id")
+        lookup, values, events = None, {}, []
+        if intent == "deny":
+            situation = "general" if asking else "nothing_more"
+        elif not number:
+            situation = ASK_ORDER_ID
+            # Something that was meant as an order number but is not one.
+            lookup = "invalid" if asking and intent == "inform" else None
+        else:
+            try:
+                answer = order_status(await fetch_order(number), topic, datetime.now(timezone.utc))
+                situation, values = answer.situation, answer.values
+            except OrdersError as error:
+                if error.kind in (NOT_FOUND, INVALID):
+                    # Same answer whether the order does not exist or is someone else's.
+                    situation, lookup = ASK_ORDER_ID, error.kind
+                    events.append(SlotSet("order_id", None))
+                else:
+                    situation = "unavailable"
+        return events + [
+            SlotSet("order_situation", situation), SlotSet("order_topic", topic), SlotSet("order_lookup", lookup),
+        ] + [SlotSet(slot, values.get(slot)) for slot in ANSWER_SLOTS]

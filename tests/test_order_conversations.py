@@ -1,0 +1,61 @@
+"""Personalised answers over REST, from the real order backend's seeded orders (backend/seed.yml)."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("question, says", [
+    ("where is my order 40512345", ["iPhone 13 128GB", "waiting for the payment to be confirmed", "should reach you by today at"]),
+    ("is order 40512346 confirmed? no email", ["still has no payment confirmation", "contact your bank"]),
+    ("where is my order 40512347", ["Your bank declined the payment", "3-D Secure check failed"]),
+    ("when will order 40512348 ship", ["MacBook Air 13 (2020)", "hasn't shipped yet", "The seller will ship it by"]),
+    ("my order 40512349 is late", ["Apple Watch Series 7", "should have shipped", "\"Ask for help\" next to order 40512349"]),
+    ("when will my TV ship, order 40512350", ["Samsung 55\" QLED TV", "large devices ship within 2 business days"]),
+    ("where is my parcel 40512351", ["Pixel 7 128GB", "shipped yesterday at", "with UPS", "should arrive tomorrow",
+                                     "In transit, Cologne", "https://www.ups.com/track?tracknum=1Z999AA10123456784"]),
+    ("track order 40512352", ["AirPods Pro", "was delivered", "by FedEx"]),
+    ("where is order 40512353, it's very late", ["Nintendo Switch OLED", "was expected", "Arrived at sorting centre, Calais",
+                                                 "\"Ask for help\""]),
+    ("I never got a confirmation email for order 40512348", ["was confirmed", "look in your spam folder"]),
+])
+def test_each_order_state_gets_its_personalised_answer(chat, question, says):
+    answer = chat.text(question)
+    for phrase in says:
+        assert phrase in answer, f"{phrase!r} not in {answer!r}"
+
+
+def test_asks_for_the_order_number_then_answers(chat):
+    asked = chat.say("where is my package?")
+    assert "What's your order number?" in asked[0]["text"]
+    assert asked[0]["buttons"][0]["title"] == "I don't have it"
+    assert "with UPS" in chat.text("it's 40512351")
+
+
+def test_an_unknown_number_is_asked_again_without_saying_whose_it_might_be(chat):
+    chat.say("where is my order?")
+    assert "I can't find an order with that number" in chat.text("99999999")
+    assert "with UPS" in chat.text("sorry, 40512351")
+
+
+def test_without_an_order_number_the_general_answer(chat):
+    chat.say("when will my order ship?")
+    assert "All orders ship within 1 business day" in chat.text("/deny")
+
+
+def test_remembers_the_order_and_lets_the_customer_switch(chat):
+    assert "with UPS" in chat.text("where is order 40512351")
+    assert "Pixel 7" in chat.text("when will it arrive?")  # no number: the one we know
+    assert "AirPods Pro" in chat.text("40512352")
+
+
+def test_backend_down_mid_conversation_then_back(assistant, chat):
+    assert "with UPS" in chat.text("where is order 40512351")
+    assistant.backend.stop()
+    try:
+        down = chat.say("where is my order 40512352")
+        assert "can't reach our order system" in down[0]["text"]
+        assert ("Talk to a person", "/human_handoff") in [(b["title"], b["payload"]) for b in down[0]["buttons"]]
+    finally:
+        assistant.backend.start()
+        assistant.backend.wait_ready(60)
+    assert "AirPods Pro" in chat.text("where is my order 40512352")
