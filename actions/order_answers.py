@@ -31,7 +31,7 @@ class Answer:
     values: Dict[str, Optional[str]] = field(default_factory=dict)
 
 
-def _item(order: Order) -> str:
+def item_names(order: Order) -> str:
     names = [item.name for item in order.items]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -39,7 +39,7 @@ def _item(order: Order) -> str:
 def order_status(order: Order, topic: str, now: datetime) -> Answer:
     """The order's status for a question about tracking, shipping, lateness or confirmation."""
     words = DateWording(now, order.customer_timezone, order.customer_locale)
-    values = {"order_item": _item(order), "order_placed_when": words.when(order.placed_at)}
+    values = {"order_item": item_names(order), "order_placed_when": words.when(order.placed_at)}
 
     if order.payment_state == "declined":
         return Answer(PAYMENT_DECLINED, {**values, "order_decline_reason": order.decline_reason})

@@ -35,7 +35,7 @@ def test_unclear_message_gets_two_suggestions_and_something_else(chat):
 
 def test_a_suggestion_leads_to_its_answer(chat):
     chat.say(UNCLEAR)
-    assert "14 days" in chat.text("/return_deadline")
+    assert "\"Contact my seller\"" in chat.text("/contact_seller")
 
 
 def test_something_else_asks_to_rephrase_and_shows_the_menu(chat):
@@ -59,11 +59,6 @@ def test_out_of_scope_is_declined_politely_with_what_the_assistant_can_do(chat):
     replies = chat.say("what's the weather like in Paris tomorrow?")
     assert "can't help with that" in replies[0]["text"]
     assert len(buttons(replies)) == 13
-
-
-def test_label_button_found(chat):
-    chat.say("where can I download my return label")
-    assert "valid for 14 days" in chat.text("yes")
 
 
 def test_checklist_goes_back_and_resumes_where_the_customer_left(chat):

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 
 HELP_CENTRE = " ".join(p.read_text() for p in (Path(__file__).parent.parent / "docs" / "help-centre").glob("*.txt"))
 
-LABEL = ["how do I get a return label?"]
+# Without an order number ("I don't have it"), the help centre's general answers.
+LABEL = ["how do I get a return label?", "/deny"]
 CHECKLIST = ["what do I have to do before I send my phone back?"]
 
 FACTS = [
@@ -22,9 +23,9 @@ FACTS = [
     ("label: print", "download the prepaid return slip",
      LABEL, ['"Print return label"', "download the return slip", "print it", "stick it to your package"]),
     ("label: no button", "We’ll reach out to you within 1 business day",
-     LABEL + ["no"], ["didn't see the \"Print return label\" button", "within 1 business day", "other instructions"]),
+     LABEL, ["didn't see the \"Print return label\" button", "within 1 business day", "other instructions"]),
     ("label: 14 days", "only valid for 14 days starting from when you asked for help",
-     ["how long is my return label valid for?"], ["14 days", "from when you asked for help"]),
+     ["how long is my return label valid for?", "/deny"], ["14 days", "from when you asked for help"]),
     ("step 1: photos", "You'll need to send 7 photos to the seller",
      CHECKLIST, ["7 photos", "one of each side", "screen on", "dispute", "damaged but still works"]),
     ("step 2: data", "back up your device’s data and then remove it",
@@ -43,7 +44,7 @@ FACTS = [
      ["top of your return label", "UPS: drop-off location", "DHL: drop-off location or at-home pickup",
       "USPS: drop-off location or at-home pickup", "FedEx: drop-off location or at-home pickup"]),
     ("return received", "We’ll update you when the seller has received your package",
-     ["has the seller received my return yet?"],
+     ["has the seller received my return yet?", "/deny"],
      ["track your package in real time", "seller has received it", "estimated processing time",
       '"Orders" > "Show more details"']),
     # Order tracking, shipping and confirmation

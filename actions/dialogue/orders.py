@@ -9,17 +9,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dialogue.tracker_reading import latest_intent, user_intents
+from actions.deadlines import Place
 from actions.order_answers import order_status
+from actions.return_answers import return_status
 from actions.orders_client import INVALID, NOT_FOUND, OrdersClient, OrdersError
 from actions.settings import SETTINGS
 
 ASK_ORDER_ID = "ask_order_id"
 ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
+RETURN_TOPICS = ("return_item", "return_label", "return_deadline", "return_status", "refund_status")
 ANSWER_SLOTS = (
     "order_item", "order_placed_when", "order_confirmed_when", "order_email_by", "order_decline_reason",
     "order_ship_by", "order_ship_reasons", "order_carrier", "order_tracking_url", "order_shipped_when",
     "order_delivered_when", "order_delivery_estimate", "order_last_event",
+    "return_help_when", "return_outreach_by", "return_label_url", "return_label_valid_until",
+    "return_label_expired_when", "return_carrier", "return_shipped_when", "return_tracking_url",
+    "return_received_when", "refund_amount", "refunded_when",
 )
+SUPPORT = Place(SETTINGS.support_country, SETTINGS.support_timezone)
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +44,8 @@ def latest_topic(tracker: Tracker, topics) -> Optional[Text]:
 
 
 class ActionOrderStatus(Action):
-    """Answers a question about the customer's order, asking for its number first when
-    needed; utter_order_status says it (one wording per situation)."""
+    """Answers a question about the customer's order or return, asking for its number first
+    when needed; utter_order_status says it (one wording per situation)."""
 
     def name(self) -> Text:
         return "action_order_status"
@@ -46,7 +53,7 @@ class ActionOrderStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        topic = latest_topic(tracker, ORDER_TOPICS) or "track_order"
+        topic = latest_topic(tracker, ORDER_TOPICS + RETURN_TOPICS) or "track_order"
         intent = latest_intent(tracker)
         asking = tracker.get_slot("order_situation") == ASK_ORDER_ID
         number = tracker.get_slot("order_id")
@@ -59,7 +66,9 @@ class ActionOrderStatus(Action):
             lookup = "invalid" if asking and intent == "inform" else None
         else:
             try:
-                answer = order_status(await fetch_order(number), topic, datetime.now(timezone.utc))
+                order, now = await fetch_order(number), datetime.now(timezone.utc)
+                answer = (return_status(order, topic, now, SUPPORT) if topic in RETURN_TOPICS
+                          else order_status(order, topic, now))
                 situation, values = answer.situation, answer.values
             except OrdersError as error:
                 if error.kind in (NOT_FOUND, INVALID):

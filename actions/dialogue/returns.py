@@ -6,7 +6,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import checklist
 from actions.devices import account_check
+from actions.dialogue.orders import fetch_order
 from actions.dialogue.tracker_reading import latest_entity, latest_intent
+from actions.orders_client import OrdersError
+from actions.return_answers import checklist_facts
+
+
+async def customers_return(tracker: Tracker) -> Dict[Text, Any]:
+    """Checklist facts from the customer's order when we know it; none when the backend can't say."""
+    number = tracker.get_slot("order_id")
+    if not number:
+        return {}
+    try:
+        return checklist_facts(await fetch_order(number))
+    except OrdersError:
+        return {}
 
 
 class ActionReturnChecklist(Action):
@@ -21,6 +35,8 @@ class ActionReturnChecklist(Action):
         saved = tracker.get_slot("checklist_step")
         intent = latest_intent(tracker)
         resumed = False
+        own = await customers_return(tracker)
+        device = latest_entity(tracker, "device") or tracker.get_slot("device") or own.get("device")
         if intent == "affirm":
             step = checklist.forward(saved)
         elif intent == "previous_step":
@@ -28,17 +44,22 @@ class ActionReturnChecklist(Action):
         else:
             position = checklist.start(saved)
             step, resumed = position.step, position.resumed
-        account = account_check(tracker.get_slot("device"))
+        account = account_check(device)
         return [
             SlotSet("checklist_step", step),
             SlotSet("checklist_resumed", resumed),
+            SlotSet("device", device),
             SlotSet("account_check", account.kind),
             SlotSet("device_account", account.account),
+            SlotSet("return_reason", own.get("return_reason")),
+            SlotSet("return_carrier", own.get("return_carrier")),
+            SlotSet("carrier_option", own.get("carrier_option")),
         ]
 
 
 class ActionReturnCarrier(Action):
-    """Picks the carrier the customer asks about, for utter_return_carrier's variations."""
+    """Picks the carrier the customer asks about, or the one on their return label, for
+    utter_return_carrier's variations."""
 
     def name(self) -> Text:
         return "action_return_carrier"
@@ -46,4 +67,5 @@ class ActionReturnCarrier(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return [SlotSet("return_carrier", latest_entity(tracker, "carrier"))]
+        named = latest_entity(tracker, "carrier")
+        return [SlotSet("return_carrier", named or (await customers_return(tracker)).get("return_carrier"))]

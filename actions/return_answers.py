@@ -1,0 +1,66 @@
+"""What to tell a customer about their return: the situation and the facts to say.
+
+Plain Python, like actions/order_answers.py: the order (with its latest return), the
+question and the time in; a situation for utter_order_status and its values out.
+"""
+from datetime import datetime
+
+from babel.numbers import format_currency
+
+from actions.date_wording import DateWording
+from actions.deadlines import Place, label_outreach_by, return_label_valid_until
+from actions.order_answers import Answer, item_names
+from actions.orders_client import Order
+
+NO_RETURN = "no_return"
+LABEL_PENDING = "label_pending"  # asked for help, no label issued: support reaches out
+LABEL_READY = "label_ready"
+LABEL_EXPIRED = "label_expired"
+RETURN_IN_TRANSIT = "return_in_transit"
+RETURN_RECEIVED = "return_received"  # refund not made yet
+REFUNDED = "refunded"
+
+
+def return_status(order: Order, topic: str, now: datetime, support: Place) -> Answer:
+    words = DateWording(now, order.customer_timezone, order.customer_locale)
+    values = {"order_item": item_names(order)}
+    ret = order.latest_return
+    if ret is None:
+        return Answer(NO_RETURN, values)
+    values["return_help_when"] = words.when(ret.help_requested_at)
+
+    if ret.received_at:
+        values["return_received_when"] = words.when(ret.received_at)
+        if ret.refund_state == "refunded":
+            amount = (format_currency(ret.refund_amount, ret.refund_currency, locale=order.customer_locale)
+                      if ret.refund_amount is not None and ret.refund_currency else None)
+            return Answer(REFUNDED, {**values, "refund_amount": amount,
+                                     "refunded_when": words.when(ret.refunded_at) if ret.refunded_at else None})
+        return Answer(RETURN_RECEIVED, values)
+
+    if ret.shipped_at:
+        return Answer(RETURN_IN_TRANSIT, {**values, "return_carrier": ret.carrier,
+                                          "return_shipped_when": words.when(ret.shipped_at),
+                                          "return_tracking_url": ret.tracking_url})
+
+    if ret.label_issued_at is None:
+        outreach = label_outreach_by(ret.help_requested_at, support)
+        return Answer(LABEL_PENDING, {**values, "return_outreach_by": words.by(outreach)})
+
+    valid = return_label_valid_until(ret.help_requested_at, order.customer_timezone)
+    values.update(return_carrier=ret.carrier, return_label_url=ret.label_url)
+    if valid.passed(now):
+        return Answer(LABEL_EXPIRED, {**values, "return_label_expired_when": words.when(valid.at)})
+    return Answer(LABEL_READY, {**values, "return_label_valid_until": words.until(valid)})
+
+
+def checklist_facts(order: Order) -> dict:
+    """What the return checklist says about this customer's own return (empty when none)."""
+    facts = {"device": order.items[0].name if order.items else None}
+    ret = order.latest_return
+    if ret is None:
+        return facts
+    facts["return_reason"] = ret.reason
+    if ret.carrier:
+        facts.update(return_carrier=ret.carrier, carrier_option="pickup" if ret.pickup_offered else "dropoff")
+    return facts

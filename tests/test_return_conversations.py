@@ -1,0 +1,43 @@
+"""Personalised return answers over REST, from the real order backend's seeded returns."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("question, says", [
+    ("I want to return order 40512351", ["I don't see a return request", "Pixel 7 128GB", "\"Get help\""]),
+    ("where is my return label for order 40512360", ["Your prepaid DHL return label", "iPhone 12 64GB",
+                                                     "https://labels.example.com/r/40512360.pdf", "It's valid until"]),
+    ("how long do I have to send back order 40512360", ["days from now"]),
+    # support works to Paris time: for this New York customer, its end of day is an exact time
+    ("I never got a return label, order 40512361", ["no return label has been issued yet", "reach out to you by",
+                                                    "PM with a return label"]),
+    ("is my return label still valid? order 40512362", ["no longer valid", "14 days from when you asked for help",
+                                                        "expired"]),
+    ("has the seller received my return? order 40512363", ["left", "with USPS",
+                                                           "https://tools.usps.com/go/TrackConfirmAction"]),
+    ("did the seller get my return 40512364", ["The seller received your Galaxy Watch4"]),
+    ("when do I get my refund for order 40512365", ["refund of €349.00 was made"]),
+])
+def test_each_return_state_gets_its_personalised_answer(chat, question, says):
+    answer = chat.text(question)
+    for phrase in says:
+        assert phrase in answer, f"{phrase!r} not in {answer!r}"
+
+
+def test_the_checklist_speaks_of_the_customers_own_return(chat):
+    chat.say("where is my return label for order 40512360")
+    chat.say("what do I need to do before sending it back?")
+    chat.say("next")
+    step3 = chat.text("next")
+    assert "Apple ID" in step3 and "iPhone 12 64GB" in step3
+    step4 = chat.text("next")
+    assert "40512360" in step4 and "\"return for repair\"" in step4
+    chat.say("next")
+    step6 = chat.text("next")
+    assert "your label is for DHL" in step6 and "at-home pickup" in step6
+
+
+def test_the_carrier_on_the_customers_label(chat):
+    chat.say("has the seller received my return? order 40512362")  # UPS label, drop-off only
+    assert "UPS drop-off location" in chat.text("which carrier should I use?")
