@@ -25,8 +25,9 @@ def tracker(*events, slots=None):
 
 
 def run(action, tracker_):
+    """The action's slot events, applied: the slots as they stand after it ran."""
     events = asyncio.run(action.run(CollectingDispatcher(), tracker_, DOMAIN))
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return {**tracker_.slots, **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
 
 
 def test_clarify_suggests_the_two_likeliest_topics_with_their_menu_titles():
@@ -63,6 +64,6 @@ def test_checklist_names_the_account_for_the_customers_device():
 def test_carrier_comes_from_the_latest_message_only():
     asked = tracker(user("return_carrier", entities=[{"entity": "carrier", "value": "UPS"}]),
                     slots={"carrier": "DHL"})
-    assert run(ActionReturnCarrier(), asked) == {"return_carrier": "UPS"}
+    assert run(ActionReturnCarrier(), asked)["return_carrier"] == "UPS"
     not_named = tracker(user("return_carrier"), slots={"carrier": "DHL"})
-    assert run(ActionReturnCarrier(), not_named) == {"return_carrier": None}
+    assert run(ActionReturnCarrier(), not_named)["return_carrier"] is None

@@ -37,6 +37,17 @@ CONVERSATION = [
 ]
 
 
+# Every turn looks the order up in the order backend and computes its deadlines.
+BACKEND_CONVERSATION = [
+    "where is my order 40512351",
+    "when will order 40512348 ship",
+    "is order 40512346 confirmed",
+    "where is my return label for order 40512360",
+    "when do I get my refund for order 40512365",
+    "has the seller received my return? order 40512363",
+]
+
+
 def percentile(values: List[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -48,12 +59,12 @@ def summary(latencies: List[float], seconds: float) -> dict:
             "p95_ms": round(percentile(ms, 95), 1), "turns_per_s": round(len(ms) / seconds, 1)}
 
 
-def converse(webhook: str, rounds: int) -> List[float]:
+def converse(webhook: str, rounds: int, conversation: List[str] = CONVERSATION) -> List[float]:
     session = requests.Session()
     latencies = []
     for _ in range(rounds):
         sender = uuid.uuid4().hex
-        for message in CONVERSATION:
+        for message in conversation:
             start = time.perf_counter()
             reply = session.post(webhook, json={"sender": sender, "message": message}, timeout=30)
             latencies.append(time.perf_counter() - start)
@@ -61,10 +72,10 @@ def converse(webhook: str, rounds: int) -> List[float]:
     return latencies
 
 
-def measure_turns(webhook: str, conversations: int, rounds: int) -> dict:
+def measure_turns(webhook: str, conversations: int, rounds: int, conversation: List[str] = CONVERSATION) -> dict:
     start = time.perf_counter()
     with ThreadPoolExecutor(conversations) as pool:
-        results = list(pool.map(lambda _: converse(webhook, rounds), range(conversations)))
+        results = list(pool.map(lambda _: converse(webhook, rounds, conversation), range(conversations)))
     return summary([x for r in results for x in r], time.perf_counter() - start)
 
 
@@ -96,6 +107,8 @@ def main() -> None:
             converse(assistant.rest_webhook, 1)  # warm-up: first-call costs out of the figures
             figures["one_conversation"] = measure_turns(assistant.rest_webhook, 1, args.rounds * 2)
             figures["ten_concurrent_conversations"] = measure_turns(assistant.rest_webhook, 10, args.rounds)
+            figures["turns_calling_the_backend"] = measure_turns(
+                assistant.rest_webhook, 1, args.rounds * 4, BACKEND_CONVERSATION)
         finally:
             assistant.stop()
     if not args.skip_training:

@@ -4,11 +4,10 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue.tracker_reading import latest_intent, user_intents
+from actions.dialogue.tracker_reading import changed_slots, latest_intent, user_intents
 from actions.deadlines import Place
 from actions.order_answers import order_status
 from actions.return_answers import return_status
@@ -57,7 +56,7 @@ class ActionOrderStatus(Action):
         intent = latest_intent(tracker)
         asking = tracker.get_slot("order_situation") == ASK_ORDER_ID
         number = tracker.get_slot("order_id")
-        lookup, values, events = None, {}, []
+        lookup, values, cleared = None, {}, {}
         if intent == "deny":
             situation = "general" if asking else "nothing_more"
         elif not number:
@@ -74,9 +73,9 @@ class ActionOrderStatus(Action):
                 if error.kind in (NOT_FOUND, INVALID):
                     # Same answer whether the order does not exist or is someone else's.
                     situation, lookup = ASK_ORDER_ID, error.kind
-                    events.append(SlotSet("order_id", None))
+                    cleared["order_id"] = None
                 else:
                     situation = "unavailable"
-        return events + [
-            SlotSet("order_situation", situation), SlotSet("order_topic", topic), SlotSet("order_lookup", lookup),
-        ] + [SlotSet(slot, values.get(slot)) for slot in ANSWER_SLOTS]
+        return changed_slots(tracker, {
+            **cleared, "order_situation": situation, "order_topic": topic, "order_lookup": lookup,
+            **{slot: values.get(slot) for slot in ANSWER_SLOTS}})

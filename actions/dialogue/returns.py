@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import checklist
 from actions.devices import account_check
 from actions.dialogue.orders import fetch_order
-from actions.dialogue.tracker_reading import latest_entity, latest_intent
+from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent
 from actions.orders_client import OrdersError
 from actions.return_answers import checklist_facts
 
@@ -45,16 +45,12 @@ class ActionReturnChecklist(Action):
             position = checklist.start(saved)
             step, resumed = position.step, position.resumed
         account = account_check(device)
-        return [
-            SlotSet("checklist_step", step),
-            SlotSet("checklist_resumed", resumed),
-            SlotSet("device", device),
-            SlotSet("account_check", account.kind),
-            SlotSet("device_account", account.account),
-            SlotSet("return_reason", own.get("return_reason")),
-            SlotSet("return_carrier", own.get("return_carrier")),
-            SlotSet("carrier_option", own.get("carrier_option")),
-        ]
+        return changed_slots(tracker, {
+            "checklist_step": step, "checklist_resumed": resumed, "device": device,
+            "account_check": account.kind, "device_account": account.account,
+            "return_reason": own.get("return_reason"), "return_carrier": own.get("return_carrier"),
+            "carrier_option": own.get("carrier_option"),
+        })
 
 
 class ActionReturnCarrier(Action):

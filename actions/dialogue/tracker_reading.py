@@ -2,6 +2,7 @@
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
@@ -25,3 +26,9 @@ def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
 def response_buttons(domain: Dict[Text, Any], response: Text) -> List[Dict[Text, Any]]:
     variations = (domain.get("responses") or {}).get(response) or [{}]
     return variations[0].get("buttons") or []
+
+
+def changed_slots(tracker: Tracker, values: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """SlotSet events for the values that differ from the tracker's: every event is stored
+    and sent to the action server on each later turn, so unchanged ones are left out."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
