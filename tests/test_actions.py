@@ -67,3 +67,42 @@ def test_carrier_comes_from_the_latest_message_only():
     assert run(ActionReturnCarrier(), asked)["return_carrier"] == "UPS"
     not_named = tracker(user("return_carrier"), slots={"carrier": "DHL"})
     assert run(ActionReturnCarrier(), not_named)["return_carrier"] is None
+
+
+@pytest.fixture
+def real_orders(backend, monkeypatch):
+    """action_order_status talking to the real order backend started for the tests."""
+    from actions.dialogue import orders
+    from actions.orders_client import OrdersClient
+
+    url, token = backend
+    monkeypatch.setattr(orders, "orders_client", lambda: OrdersClient(url, token))
+
+
+def test_order_status_asks_for_the_number_when_it_is_missing(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("track_order")))
+    assert (slots["order_situation"], slots["order_topic"], slots["order_lookup"]) == ("ask_order_id", "track_order", None)
+
+
+def test_order_status_of_a_shipped_order(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351"}))
+    assert (slots["order_situation"], slots["order_carrier"]) == ("in_transit", "UPS")
+    assert slots["order_delivery_estimate"] == "tomorrow"
+
+
+def test_order_status_of_an_unknown_order_asks_again_and_forgets_it(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("inform"), slots={"order_id": "99999999"}))
+    assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == ("ask_order_id", "not_found", None)
+
+
+def test_refund_question_about_a_refunded_return(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("refund_status"), slots={"order_id": "40512365"}))
+    assert (slots["order_situation"], slots["refund_amount"]) == ("refunded", "€349.00")
