@@ -83,7 +83,7 @@ def test_order_status_asks_for_the_number_when_it_is_missing(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     slots = run(ActionOrderStatus(), tracker(user("track_order")))
-    assert (slots["order_situation"], slots["order_topic"], slots["order_lookup"]) == ("ask_order_id", "track_order", None)
+    assert (slots["order_situation"], slots["order_topic"], slots.get("order_lookup")) == ("ask_order_id", "track_order", None)
 
 
 def test_order_status_of_a_shipped_order(real_orders):
