@@ -59,3 +59,25 @@ def test_backend_down_mid_conversation_then_back(assistant, chat):
         assistant.backend.start()
         assistant.backend.wait_ready(60)
     assert "AirPods Pro" in chat.text("where is my order 40512352")
+
+
+def test_a_missing_package_asks_what_happened_then_says_what_to_do(chat):
+    asked = chat.say("/missing_package")
+    assert "What happened?" in asked[0]["text"]
+    payloads = [b["payload"] for b in asked[0]["buttons"]]
+    assert '/missing_package{"what_happened": "stolen"}' in payloads
+    answer = chat.text('/missing_package{"what_happened": "stolen"}')
+    assert "sorry your package was stolen" in answer and "contact the seller directly" in answer
+
+
+def test_a_missing_package_told_in_the_customers_words(chat):
+    answer = chat.text("someone stole my parcel from the doorstep")
+    assert "sorry your package was stolen" in answer
+
+
+def test_a_delivered_order_that_never_arrived(chat):
+    delivered = chat.say("track order 40512352")
+    assert ("I didn't receive it", "/missing_package") in [(b["title"], b["payload"]) for b in delivered[0]["buttons"]]
+    chat.say("/missing_package")
+    answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
+    assert "AirPods Pro (order 40512352) was marked as delivered" in answer and "by FedEx" in answer
