@@ -44,9 +44,13 @@ class Chat:
         self.webhook = webhook
         self.sender = f"test-{uuid.uuid4().hex[:12]}"
         self.session = requests.Session()
+        self.metadata: dict = {}  # sent with every message, as the website widget does
 
     def say(self, message: str) -> List[dict]:
-        reply = self.session.post(self.webhook, json={"sender": self.sender, "message": message}, timeout=30)
+        body = {"sender": self.sender, "message": message}
+        if self.metadata:
+            body["metadata"] = self.metadata
+        reply = self.session.post(self.webhook, json=body, timeout=30)
         reply.raise_for_status()
         return reply.json()
 

@@ -81,3 +81,39 @@ def test_a_delivered_order_that_never_arrived(chat):
     chat.say("/missing_package")
     answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
     assert "AirPods Pro (order 40512352) was marked as delivered" in answer and "by FedEx" in answer
+
+
+def signed_in(customer, **claims):
+    import time
+
+    import jwt
+
+    from actions.settings import DEVELOPMENT_CUSTOMER_TOKEN_SECRET
+    body = {"sub": customer, "aud": "refurb-support-assistant", "exp": int(time.time()) + 600, **claims}
+    return {"customer_token": jwt.encode(body, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, algorithm="HS256")}
+
+
+def test_a_logged_in_customer_chooses_among_their_orders(chat):
+    chat.metadata = signed_in("cus_ben")
+    asked = chat.say("where is my order?")
+    assert "Which order is it about?" in asked[0]["text"]
+    buttons = [(b["title"], b["payload"]) for b in asked[0]["buttons"]]
+    # Ben's three most recent orders, newest first (backend/seed.yml)
+    assert buttons == [
+        ("iPad Air (2022) (order 40512346)", '/inform{"order_id": "40512346"}'),
+        ("Apple Watch Series 7 (order 40512349)", '/inform{"order_id": "40512349"}'),
+        ("AirPods Pro (order 40512352)", '/inform{"order_id": "40512352"}'),
+    ]
+    assert "Apple Watch Series 7" in chat.text(buttons[1][1])
+
+
+def test_a_logged_in_customer_cannot_see_another_customers_order(chat):
+    chat.metadata = signed_in("cus_ben")
+    assert "I can't find an order with that number" in chat.text("where is order 40512351")  # Ana's
+
+
+def test_a_forged_or_expired_token_is_an_anonymous_customer(chat):
+    chat.metadata = signed_in("cus_ben", exp=1)
+    assert "What's your order number?" in chat.text("where is my order?")
+    chat.metadata = {"customer_token": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjdXNfYmVuIn0."}
+    assert "What's your order number?" in chat.text("where is my order?")

@@ -7,7 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue.tracker_reading import changed_slots, latest_intent, user_intents
+from actions.dialogue.tracker_reading import changed_slots, latest_intent, latest_metadata, user_intents
+from actions.identity import IdentityError, TokenSettings, verified_customer
 from actions.deadlines import Place
 from actions.order_answers import order_status
 from actions.return_answers import return_status
@@ -15,6 +16,7 @@ from actions.orders_client import INVALID, NOT_FOUND, OrdersClient, OrdersError
 from actions.settings import SETTINGS
 
 ASK_ORDER_ID = "ask_order_id"
+CHOOSE_ORDER = "choose_order"
 ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
 RETURN_TOPICS = ("return_item", "return_label", "return_deadline", "return_status", "refund_status")
 ANSWER_SLOTS = (
@@ -26,6 +28,10 @@ ANSWER_SLOTS = (
     "return_received_when", "refund_amount", "refunded_when",
 )
 SUPPORT = Place(SETTINGS.support_country, SETTINGS.support_timezone)
+TOKENS = TokenSettings(SETTINGS.customer_token_audience, SETTINGS.customer_token_secret,
+                       SETTINGS.customer_token_public_key)
+# How many of a logged-in customer's orders are offered as buttons.
+ORDER_CHOICES = 3
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +42,18 @@ def orders_client() -> OrdersClient:
 async def fetch_order(number: Text):
     # requests blocks: keep the action server's event loop free for other conversations.
     return await asyncio.get_running_loop().run_in_executor(None, orders_client().order, number)
+
+
+def logged_in_customer(tracker: Tracker) -> Optional[Text]:
+    """The customer id from the website's signed token; None when absent or untrustworthy."""
+    try:
+        return verified_customer(latest_metadata(tracker).get("customer_token"), TOKENS)
+    except IdentityError:
+        return None
+
+
+async def fetch_customer_orders(customer: Text):
+    return await asyncio.get_running_loop().run_in_executor(None, orders_client().customer_orders, customer)
 
 
 def latest_topic(tracker: Tracker, topics) -> Optional[Text]:
@@ -54,28 +72,50 @@ class ActionOrderStatus(Action):
     ) -> List[Dict[Text, Any]]:
         topic = latest_topic(tracker, ORDER_TOPICS + RETURN_TOPICS) or "track_order"
         intent = latest_intent(tracker)
-        asking = tracker.get_slot("order_situation") == ASK_ORDER_ID
+        asking = (tracker.get_slot("order_situation") or "").startswith((ASK_ORDER_ID, CHOOSE_ORDER))
         number = tracker.get_slot("order_id")
-        lookup, values, cleared = None, {}, {}
-        if intent == "deny":
-            situation = "general" if asking else "nothing_more"
-        elif not number:
-            situation = ASK_ORDER_ID
-            # Something that was meant as an order number but is not one.
-            lookup = "invalid" if asking and intent == "inform" else None
-        else:
-            try:
-                order, now = await fetch_order(number), datetime.now(timezone.utc)
+        customer = logged_in_customer(tracker)
+        lookup, values, extra = None, {}, {}
+        try:
+            if intent == "deny":
+                situation = "general" if asking else "nothing_more"
+            elif not number and customer:
+                situation, number, extra = await self._choose(customer)
+            elif not number:
+                situation = ASK_ORDER_ID
+                # Something that was meant as an order number but is not one.
+                lookup = "invalid" if asking and intent == "inform" else None
+            if number and intent != "deny":
+                order = await fetch_order(number)
+                if customer and order.customer_id != customer:
+                    raise OrdersError(NOT_FOUND, "another customer's order")
+                now = datetime.now(timezone.utc)
                 answer = (return_status(order, topic, now, SUPPORT) if topic in RETURN_TOPICS
                           else order_status(order, topic, now))
                 situation, values = answer.situation, answer.values
-            except OrdersError as error:
-                if error.kind in (NOT_FOUND, INVALID):
-                    # Same answer whether the order does not exist or is someone else's.
-                    situation, lookup = ASK_ORDER_ID, error.kind
-                    cleared["order_id"] = None
-                else:
-                    situation = "unavailable"
+                extra["order_id"] = number
+        except OrdersError as error:
+            if error.kind in (NOT_FOUND, INVALID):
+                # Same answer whether the order does not exist or is someone else's.
+                situation, lookup = ASK_ORDER_ID, error.kind
+                extra["order_id"] = None
+            else:
+                situation = "unavailable"
         return changed_slots(tracker, {
-            **cleared, "order_situation": situation, "order_topic": topic, "order_lookup": lookup,
+            **extra, "order_situation": situation, "order_topic": topic, "order_lookup": lookup,
             **{slot: values.get(slot) for slot in ANSWER_SLOTS}})
+
+    @staticmethod
+    async def _choose(customer: Text):
+        """A logged-in customer without an order number: their only order, or a choice."""
+        orders = (await fetch_customer_orders(customer))[:ORDER_CHOICES]
+        if len(orders) == 1:
+            return None, orders[0].number, {}
+        if not orders:
+            return ASK_ORDER_ID, None, {}
+        choices = {}
+        for index in range(ORDER_CHOICES):
+            order = orders[index] if index < len(orders) else None
+            choices[f"choice_{index + 1}"] = order.number if order else None
+            choices[f"choice_{index + 1}_item"] = ", ".join(order.item_names) if order else None
+        return f"{CHOOSE_ORDER}_{len(orders)}", None, choices

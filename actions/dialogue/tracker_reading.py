@@ -18,6 +18,15 @@ def user_intents(tracker: Tracker) -> List[Text]:
     ]
 
 
+def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
+    """The metadata the channel sent with the latest user message (REST `metadata`,
+    socket.io `customData`)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
     """The entity's value in the latest message only (slots remember older ones)."""
     return next(tracker.get_latest_entity_values(entity), None)
