@@ -80,7 +80,15 @@ def test_a_delivered_order_that_never_arrived(chat):
     assert ("I didn't receive it", "/missing_package") in [(b["title"], b["payload"]) for b in delivered[0]["buttons"]]
     chat.say("/missing_package")
     answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
-    assert "AirPods Pro (order 40512352) was marked as delivered" in answer and "by FedEx" in answer
+    # seeded as delivered 2 days ago; Ben reads dates in New York time, American English
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from actions.date_wording import DateWording
+    now = datetime.now(timezone.utc)
+    two_days_ago = DateWording(now, "America/New_York", "en_US").day(
+        (now - timedelta(days=2)).astimezone(ZoneInfo("America/New_York")).date())
+    assert f"AirPods Pro (order 40512352) was marked as delivered {two_days_ago} by FedEx" in answer
 
 
 def signed_in(customer, **claims):

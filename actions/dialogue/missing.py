@@ -1,3 +1,4 @@
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -31,7 +32,7 @@ class ActionMissingPackage(Action):
             except OrdersError:
                 order = None
             if order and order.shipment and order.shipment.delivered_at:
-                words = DateWording(order.shipment.delivered_at, order.customer_timezone, order.customer_locale)
+                words = DateWording(datetime.now(timezone.utc), order.customer_timezone, order.customer_locale)
                 delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
                             "order_item": item_names(order), "order_carrier": order.shipment.carrier}
         return changed_slots(tracker, {"missing_what": what, **delivery,
