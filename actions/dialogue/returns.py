@@ -35,7 +35,11 @@ class ActionReturnChecklist(Action):
         saved = tracker.get_slot("checklist_step")
         intent = latest_intent(tracker)
         resumed = False
-        own = await customers_return(tracker)
+        if intent in ("affirm", "previous_step"):
+            # Moving through the steps: what we learnt of their return when starting stands.
+            own = {name: tracker.get_slot(name) for name in ("return_reason", "return_carrier", "carrier_option")}
+        else:
+            own = await customers_return(tracker)
         device = latest_entity(tracker, "device") or tracker.get_slot("device") or own.get("device")
         if intent == "affirm":
             step = checklist.forward(saved)
