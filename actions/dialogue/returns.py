@@ -40,7 +40,8 @@ class ActionReturnChecklist(Action):
             own = {name: tracker.get_slot(name) for name in ("return_reason", "return_carrier", "carrier_option")}
         else:
             own = await customers_return(tracker)
-        device = latest_entity(tracker, "device") or tracker.get_slot("device") or own.get("device")
+        # What they just named, else the item on their order, else what they named before.
+        device = latest_entity(tracker, "device") or own.get("device") or tracker.get_slot("device")
         if intent == "affirm":
             step = checklist.forward(saved)
         elif intent == "previous_step":
