@@ -1,7 +1,9 @@
 """The HTTP API (FastAPI generates the OpenAPI document at /openapi.json)."""
 import hmac
 import logging
-from typing import Annotated, List
+import time
+from collections import defaultdict, deque
+from typing import Annotated, Deque, Dict, List, Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,7 +12,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.models import Customer, Order, Shipment
-from backend.schemas import ErrorBody, OrderSummary, OrderView
+from backend.schemas import ErrorBody, OrderSummary, OrderView, VerificationRequest, VerificationResult
 from backend.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -18,12 +20,44 @@ ORDER_NUMBER = r"^\d{8}$"
 ERRORS = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
 
 
+class FailedAttempts:
+    """Failed verifications per order number in a sliding window (this process's memory)."""
+
+    def __init__(self, limit: int = 5, window_s: float = 3600, clock=time.monotonic):
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self._failures: Dict[str, Deque[float]] = defaultdict(deque)
+
+    def blocked(self, key: str) -> bool:
+        failures = self._failures[key]
+        while failures and failures[0] <= self.clock() - self.window_s:
+            failures.popleft()
+        return len(failures) >= self.limit
+
+    def record(self, key: str) -> None:
+        self._failures[key].append(self.clock())
+
+
+def _same(given: Optional[str], stored: Optional[str], normalise) -> bool:
+    if not given or not stored:
+        return False
+    return hmac.compare_digest(normalise(given).encode(), normalise(stored).encode())
+
+
+def _email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _postcode(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
 def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
-def create_app(settings: Settings, engine: Engine = None) -> FastAPI:
+def create_app(settings: Settings, engine: Engine = None, attempts: FailedAttempts = None) -> FastAPI:
     engine = engine or create_engine(settings.database_url)
+    attempts = attempts or FailedAttempts()
     app = FastAPI(title="Order backend", version="1.0.0",
                   description="Orders, shipments and returns as the support assistant may see them.")
 
@@ -41,7 +75,7 @@ def create_app(settings: Settings, engine: Engine = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        code = {401: "unauthorized", 404: "not_found"}.get(exc.status_code, "invalid")
+        code = {401: "unauthorized", 404: "not_found", 429: "too_many_attempts"}.get(exc.status_code, "invalid")
         return error(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
@@ -67,6 +101,20 @@ def create_app(settings: Settings, engine: Engine = None) -> FastAPI:
         if order is None:
             raise HTTPException(404, "no such order")
         return order
+
+    @app.post("/verifications", response_model=VerificationResult,
+              responses={**ERRORS, 429: {"model": ErrorBody}}, dependencies=[Depends(authorised)])
+    def verify(request: VerificationRequest, db: Db):
+        """Is this the order's customer? Checks the e-mail or the delivery postcode on the order."""
+        if attempts.blocked(request.order_number):
+            raise HTTPException(429, "too many failed attempts for this order; try again later")
+        order = db.get(Order, request.order_number)
+        customer = order.customer if order else None
+        verified = bool(customer) and (
+            _same(request.email, customer.email, _email) or _same(request.postcode, customer.delivery_postcode, _postcode))
+        if not verified:
+            attempts.record(request.order_number)
+        return VerificationResult(verified=verified)
 
     @app.get("/customers/{customer_id}/orders", response_model=List[OrderSummary], responses=ERRORS,
              dependencies=[Depends(authorised)])

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import List, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Model(BaseModel):
@@ -12,7 +12,7 @@ class Model(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    error: Literal["not_found", "invalid", "unauthorized", "internal"]
+    error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "internal"]
     message: str
 
 
@@ -80,6 +80,17 @@ class OrderView(Model):
     items: List[ItemView]
     shipment: Optional[ShipmentView]
     returns: List[ReturnView]
+
+
+class VerificationRequest(BaseModel):
+    order_number: str = Field(pattern=r"^\d{8}$")
+    email: Optional[str] = Field(default=None, max_length=254)
+    postcode: Optional[str] = Field(default=None, max_length=20)
+
+
+class VerificationResult(BaseModel):
+    # Only yes or no: the same "no" for a wrong e-mail and for an order that does not exist.
+    verified: bool
 
 
 class OrderSummary(Model):
