@@ -15,10 +15,12 @@ import requests
 NOT_FOUND = "not_found"
 UNAVAILABLE = "unavailable"
 INVALID = "invalid"
+TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 class OrdersError(Exception):
-    """The backend could not answer: `kind` is NOT_FOUND, UNAVAILABLE or INVALID."""
+    """The backend could not answer: `kind` is NOT_FOUND, UNAVAILABLE, INVALID or
+    TOO_MANY_ATTEMPTS (verifications of that order are paused)."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -160,15 +162,25 @@ class OrdersClient:
             raise OrdersError(INVALID, "an order number has 8 digits")
         return Order.from_json(self._get(f"/orders/{number}"))
 
+    def verify(self, number: str, email: Optional[str] = None, postcode: Optional[str] = None) -> bool:
+        """Whether the e-mail or delivery postcode is the order's. False for an unknown order too."""
+        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()):
+            return False
+        body = {"order_number": number, "email": email, "postcode": postcode}
+        return bool(self._send("POST", "/verifications", json=body)["verified"])
+
     def customer_orders(self, customer_id: str) -> List[OrderSummary]:
         return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]))
                 for o in self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}/orders")]
 
     def _get(self, path: str):
+        return self._send("GET", path)
+
+    def _send(self, method: str, path: str, json: Optional[dict] = None):
         url = self._base + path
         for attempt in (1, 2):
             try:
-                response = self._session.get(url, timeout=self._timeout)
+                response = self._session.request(method, url, json=json, timeout=self._timeout)
                 break
             except requests.ConnectionError as error:
                 # One retry: a dropped keep-alive connection is common and harmless.
@@ -178,6 +190,8 @@ class OrdersClient:
                 raise OrdersError(UNAVAILABLE, "order backend timed out") from error
         if response.status_code == 404:
             raise OrdersError(NOT_FOUND, "not found")
+        if response.status_code == 429:
+            raise OrdersError(TOO_MANY_ATTEMPTS, "too many failed attempts")
         if response.status_code >= 500 or response.status_code in (401, 403):
             # A wrong API token is our misconfiguration: to the customer, unavailable.
             raise OrdersError(UNAVAILABLE, f"order backend error {response.status_code}")

@@ -73,3 +73,21 @@ def test_a_backend_that_hangs_times_out_as_unavailable():
         with pytest.raises(OrdersError) as error:
             OrdersClient(f"http://127.0.0.1:{port}", "t", timeout_s=0.5).order("40512351")
     assert error.value.kind == UNAVAILABLE
+
+
+def test_verification_with_the_email_or_postcode_on_the_order(client):
+    assert client.verify("40512351", email="ana.martin@example.com")
+    assert client.verify("40512351", postcode="75011")
+    assert not client.verify("40512351", email="ben.carter@example.com")
+    assert not client.verify("99999999", email="ana.martin@example.com")
+    assert not client.verify("1234", email="ana.martin@example.com")  # refused before any request
+
+
+def test_too_many_failed_verifications(client):
+    from actions.orders_client import TOO_MANY_ATTEMPTS
+
+    for _ in range(5):
+        assert not client.verify("40512364", email="guess@example.com")
+    with pytest.raises(OrdersError) as error:
+        client.verify("40512364", email="ana.martin@example.com")
+    assert error.value.kind == TOO_MANY_ATTEMPTS
