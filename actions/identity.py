@@ -5,6 +5,7 @@ RS256 with the website's public key. `sub` is the customer id; `exp` and the aud
 required. Anything else (no token, bad signature, expired, wrong audience) means "not
 logged in": the caller then treats the customer as anonymous.
 """
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -47,3 +48,23 @@ def verified_customer(token: Optional[str], settings: TokenSettings) -> Optional
     if not isinstance(subject, str) or not subject:
         raise IdentityError("invalid")
     return subject
+
+
+# A postcode or ZIP code typed on its own line: "75011", "SW1A 2HQ", "10001-1234".
+_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$")
+
+
+def postcode_in(text: Optional[str]) -> Optional[str]:
+    """The message as a postcode, when that is all it is (with digits in it)."""
+    candidate = (text or "").strip().strip(".")
+    if _POSTCODE.match(candidate) and any(c.isdigit() for c in candidate):
+        return candidate
+    return None
+
+
+def mask_email(email: Optional[str]) -> Optional[str]:
+    """j***@example.com: enough for a customer to spot a typo, not enough to learn the address."""
+    if not email or "@" not in email:
+        return None
+    local, domain = email.rsplit("@", 1)
+    return f"{local[:1]}***@{domain}"

@@ -5,8 +5,25 @@ from typing import List
 
 import pytest
 import requests
+import yaml
 
-from tools.services import DEVELOPMENT_TOKEN, Assistant, backend_service, free_port
+from tools.services import DEVELOPMENT_TOKEN, ROOT, Assistant, backend_service, free_port
+
+# Who owns each seeded order (backend/seed.yml), for conversations as that customer.
+_SEED = yaml.safe_load((ROOT / "backend" / "seed.yml").read_text())
+OWNER = {order["number"]: order["customer"] for order in _SEED["orders"]}
+EMAIL = {customer["id"]: customer["email"] for customer in _SEED["customers"]}
+
+
+def customer_token(customer: str, **claims) -> dict:
+    """Message metadata as the website sends it for a logged-in customer."""
+    import time
+
+    import jwt
+
+    from actions.settings import DEVELOPMENT_CUSTOMER_TOKEN_SECRET
+    body = {"sub": customer, "aud": "refurb-support-assistant", "exp": int(time.time()) + 600, **claims}
+    return {"customer_token": jwt.encode(body, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, algorithm="HS256")}
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +70,9 @@ class Chat:
         reply = self.session.post(self.webhook, json=body, timeout=30)
         reply.raise_for_status()
         return reply.json()
+
+    def log_in_as_owner_of(self, number: str) -> None:
+        self.metadata = customer_token(OWNER[number])
 
     def text(self, message: str) -> str:
         """Everything the assistant answers to `message`, as one string."""

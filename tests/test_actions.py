@@ -89,7 +89,8 @@ def test_order_status_asks_for_the_number_when_it_is_missing(real_orders):
 def test_order_status_of_a_shipped_order(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351",
+                                                                          "verified_order": "40512351"}))
     assert (slots["order_situation"], slots["order_carrier"]) == ("in_transit", "UPS")
     assert slots["order_delivery_estimate"] == "tomorrow"
 
@@ -97,12 +98,47 @@ def test_order_status_of_a_shipped_order(real_orders):
 def test_order_status_of_an_unknown_order_asks_again_and_forgets_it(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("inform"), slots={"order_id": "99999999"}))
+    slots = run(ActionOrderStatus(), tracker(user("inform"), slots={"order_id": "99999999", "verified_order": "99999999"}))
     assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == ("ask_order_id", "not_found", None)
 
 
 def test_refund_question_about_a_refunded_return(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("refund_status"), slots={"order_id": "40512365"}))
+    slots = run(ActionOrderStatus(), tracker(user("refund_status"), slots={"order_id": "40512365",
+                                                                            "verified_order": "40512365"}))
     assert (slots["order_situation"], slots["refund_amount"]) == ("refunded", "€349.00")
+
+
+def test_an_anonymous_customer_is_asked_to_prove_the_order_is_theirs(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351"}))
+    assert slots["order_situation"] == "ask_verification" and slots.get("order_carrier") is None
+
+
+def test_the_right_email_verifies_and_answers(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given, slots={"order_id": "40512351"}))
+    assert (slots["verified_order"], slots["order_situation"], slots["order_carrier"]) == ("40512351", "in_transit", "UPS")
+
+
+def test_a_wrong_email_is_echoed_masked_and_counted(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    given = user("inform", entities=[{"entity": "email", "value": "ben.carter@example.com"}])
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given, slots={"order_id": "40512348"}))
+    assert (slots["order_situation"], slots["order_lookup"], slots["masked_email"]) == (
+        "ask_verification", "mismatch_email", "b***@example.com")
+    assert slots["verification_failures"] == 1.0 and slots.get("order_item") is None
+
+
+def test_after_five_failures_in_a_conversation_it_stops_trying(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given,
+                                             slots={"order_id": "40512351", "verification_failures": 5.0}))
+    assert slots["order_situation"] == "verification_locked" and slots.get("verified_order") is None

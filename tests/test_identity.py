@@ -50,3 +50,20 @@ def test_rs256_with_the_websites_public_key():
     # an HS256 token signed with the public key as secret (algorithm confusion) is refused
     with pytest.raises(IdentityError):
         verified_customer(token(key=SECRET), settings)
+
+
+@pytest.mark.parametrize("text, postcode", [
+    ("75011", "75011"), ("SW1A 2HQ", "SW1A 2HQ"), (" 10001-1234 ", "10001-1234"),
+    ("hello", None), ("my postcode is 75011", None), ("40512345678901", None),
+])
+def test_a_postcode_typed_on_its_own(text, postcode):
+    from actions.identity import postcode_in
+
+    assert postcode_in(text) == postcode
+
+
+def test_emails_are_masked_when_echoed():
+    from actions.identity import mask_email
+
+    assert mask_email("jane.doe@example.com") == "j***@example.com"
+    assert mask_email("not an email") is None

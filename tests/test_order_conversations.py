@@ -1,5 +1,9 @@
 """Personalised answers over REST, from the real order backend's seeded orders (backend/seed.yml)."""
+import re
+
 import pytest
+
+from conftest import EMAIL, OWNER, customer_token
 
 pytestmark = pytest.mark.e2e
 
@@ -19,22 +23,49 @@ pytestmark = pytest.mark.e2e
     ("I never got a confirmation email for order 40512348", ["was confirmed", "look in your spam folder"]),
 ])
 def test_each_order_state_gets_its_personalised_answer(chat, question, says):
+    chat.log_in_as_owner_of(re.search(r"\d{8}", question).group())
     answer = chat.text(question)
     for phrase in says:
         assert phrase in answer, f"{phrase!r} not in {answer!r}"
 
 
-def test_asks_for_the_order_number_then_answers(chat):
+def test_asks_for_the_order_number_then_who_the_customer_is(chat):
     asked = chat.say("where is my package?")
     assert "What's your order number?" in asked[0]["text"]
     assert asked[0]["buttons"][0]["title"] == "I don't have it"
-    assert "with UPS" in chat.text("it's 40512351")
+    check = chat.text("it's 40512351")
+    assert "What's the e-mail address on order 40512351, or its delivery postcode?" in check
+    assert "with UPS" in chat.text("ana.martin@example.com")
 
 
-def test_an_unknown_number_is_asked_again_without_saying_whose_it_might_be(chat):
-    chat.say("where is my order?")
-    assert "I can't find an order with that number" in chat.text("99999999")
-    assert "with UPS" in chat.text("sorry, 40512351")
+def test_a_postcode_proves_it_too(chat):
+    chat.say("where is order 40512351")
+    assert "with UPS" in chat.text("75011")
+
+
+def test_a_wrong_email_says_nothing_about_the_order_not_even_whether_it_exists(chat):
+    chat.say("where is order 99999999")
+    unknown = chat.text("ana.martin@example.com")
+    assert "a***@example.com doesn't match order 99999999" in unknown
+    chat.say("where is order 40512348")
+    someone_elses = chat.text("ben.carter@example.com")
+    assert "b***@example.com doesn't match order 40512348" in someone_elses
+    assert "MacBook" not in someone_elses
+
+
+def test_after_five_failed_attempts_the_assistant_stops_and_offers_a_person(chat):
+    chat.say("where is order 40512350")
+    for attempt in range(4):
+        assert "doesn't match" in chat.text(f"guess{attempt}@example.com")
+    locked = chat.say("guess4@example.com")
+    assert "I'll stop trying here" in locked[0]["text"]
+    assert ("Talk to a person", "/human_handoff") in [(b["title"], b["payload"]) for b in locked[0]["buttons"]]
+    assert "I'll stop trying here" in chat.text(EMAIL[OWNER["40512350"]])  # even the right one, now
+
+
+def test_a_logged_in_customer_with_an_unknown_number_is_asked_again(chat):
+    chat.log_in_as_owner_of("40512351")
+    assert "I can't find an order with that number" in chat.text("where is my order 99999999")
 
 
 def test_without_an_order_number_the_general_answer(chat):
@@ -43,22 +74,24 @@ def test_without_an_order_number_the_general_answer(chat):
 
 
 def test_remembers_the_order_and_lets_the_customer_switch(chat):
+    chat.log_in_as_owner_of("40512351")
     assert "with UPS" in chat.text("where is order 40512351")
     assert "Pixel 7" in chat.text("when will it arrive?")  # no number: the one we know
-    assert "AirPods Pro" in chat.text("40512352")
+    assert "MacBook Air" in chat.text("40512348")
 
 
 def test_backend_down_mid_conversation_then_back(assistant, chat):
+    chat.log_in_as_owner_of("40512351")
     assert "with UPS" in chat.text("where is order 40512351")
     assistant.backend.stop()
     try:
-        down = chat.say("where is my order 40512352")
+        down = chat.say("where is my order 40512348")
         assert "can't reach our order system" in down[0]["text"]
         assert ("Talk to a person", "/human_handoff") in [(b["title"], b["payload"]) for b in down[0]["buttons"]]
     finally:
         assistant.backend.start()
         assistant.backend.wait_ready(60)
-    assert "AirPods Pro" in chat.text("where is my order 40512352")
+    assert "MacBook Air" in chat.text("where is my order 40512348")
 
 
 def test_a_missing_package_asks_what_happened_then_says_what_to_do(chat):
@@ -76,6 +109,7 @@ def test_a_missing_package_told_in_the_customers_words(chat):
 
 
 def test_a_delivered_order_that_never_arrived(chat):
+    chat.log_in_as_owner_of("40512352")
     delivered = chat.say("track order 40512352")
     assert ("I didn't receive it", "/missing_package") in [(b["title"], b["payload"]) for b in delivered[0]["buttons"]]
     chat.say("/missing_package")
@@ -91,18 +125,8 @@ def test_a_delivered_order_that_never_arrived(chat):
     assert f"AirPods Pro (order 40512352) was marked as delivered {two_days_ago} by FedEx" in answer
 
 
-def signed_in(customer, **claims):
-    import time
-
-    import jwt
-
-    from actions.settings import DEVELOPMENT_CUSTOMER_TOKEN_SECRET
-    body = {"sub": customer, "aud": "refurb-support-assistant", "exp": int(time.time()) + 600, **claims}
-    return {"customer_token": jwt.encode(body, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, algorithm="HS256")}
-
-
 def test_a_logged_in_customer_chooses_among_their_orders(chat):
-    chat.metadata = signed_in("cus_ben")
+    chat.metadata = customer_token("cus_ben")
     asked = chat.say("where is my order?")
     assert "Which order is it about?" in asked[0]["text"]
     buttons = [(b["title"], b["payload"]) for b in asked[0]["buttons"]]
@@ -116,12 +140,12 @@ def test_a_logged_in_customer_chooses_among_their_orders(chat):
 
 
 def test_a_logged_in_customer_cannot_see_another_customers_order(chat):
-    chat.metadata = signed_in("cus_ben")
+    chat.metadata = customer_token("cus_ben")
     assert "I can't find an order with that number" in chat.text("where is order 40512351")  # Ana's
 
 
 def test_a_forged_or_expired_token_is_an_anonymous_customer(chat):
-    chat.metadata = signed_in("cus_ben", exp=1)
+    chat.metadata = customer_token("cus_ben", exp=1)
     assert "What's your order number?" in chat.text("where is my order?")
     chat.metadata = {"customer_token": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjdXNfYmVuIn0."}
     assert "What's your order number?" in chat.text("where is my order?")

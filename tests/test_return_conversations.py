@@ -1,4 +1,6 @@
 """Personalised return answers over REST, from the real order backend's seeded returns."""
+import re
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -20,12 +22,14 @@ pytestmark = pytest.mark.e2e
     ("when do I get my refund for order 40512365", ["refund of €349.00 was made"]),
 ])
 def test_each_return_state_gets_its_personalised_answer(chat, question, says):
+    chat.log_in_as_owner_of(re.search(r"\d{8}", question).group())
     answer = chat.text(question)
     for phrase in says:
         assert phrase in answer, f"{phrase!r} not in {answer!r}"
 
 
 def test_the_checklist_speaks_of_the_customers_own_return(chat):
+    chat.log_in_as_owner_of("40512360")
     chat.say("where is my return label for order 40512360")
     chat.say("what do I need to do before sending it back?")
     chat.say("next")
@@ -39,5 +43,6 @@ def test_the_checklist_speaks_of_the_customers_own_return(chat):
 
 
 def test_the_carrier_on_the_customers_label(chat):
+    chat.log_in_as_owner_of("40512362")
     chat.say("has the seller received my return? order 40512362")  # UPS label, drop-off only
     assert "UPS drop-off location" in chat.text("which carrier should I use?")

@@ -7,16 +7,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue.tracker_reading import changed_slots, latest_intent, latest_metadata, user_intents
-from actions.identity import IdentityError, TokenSettings, verified_customer
+from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent, latest_metadata, user_intents
+from actions.identity import IdentityError, TokenSettings, mask_email, postcode_in, verified_customer
 from actions.deadlines import Place
 from actions.order_answers import order_status
 from actions.return_answers import return_status
-from actions.orders_client import INVALID, NOT_FOUND, OrdersClient, OrdersError
+from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, OrdersClient, OrdersError
 from actions.settings import SETTINGS
 
 ASK_ORDER_ID = "ask_order_id"
 CHOOSE_ORDER = "choose_order"
+ASK_VERIFICATION = "ask_verification"
+VERIFICATION_LOCKED = "verification_locked"
+# Failed verifications in one conversation before the assistant stops trying (the backend
+# also stops after as many per order number per hour).
+MAX_VERIFICATION_FAILURES = 5
 ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
 RETURN_TOPICS = ("return_item", "return_label", "return_deadline", "return_status", "refund_status")
 ANSWER_SLOTS = (
@@ -72,7 +77,7 @@ class ActionOrderStatus(Action):
     ) -> List[Dict[Text, Any]]:
         topic = latest_topic(tracker, ORDER_TOPICS + RETURN_TOPICS) or "track_order"
         intent = latest_intent(tracker)
-        asking = (tracker.get_slot("order_situation") or "").startswith((ASK_ORDER_ID, CHOOSE_ORDER))
+        asking = (tracker.get_slot("order_situation") or "").startswith((ASK_ORDER_ID, CHOOSE_ORDER, ASK_VERIFICATION))
         number = tracker.get_slot("order_id")
         customer = logged_in_customer(tracker)
         lookup, values, extra = None, {}, {}
@@ -85,6 +90,12 @@ class ActionOrderStatus(Action):
                 situation = ASK_ORDER_ID
                 # Something that was meant as an order number but is not one.
                 lookup = "invalid" if asking and intent == "inform" else None
+            if number and intent != "deny" and not customer and tracker.get_slot("verified_order") != number:
+                # Anonymous: nothing about the order before the customer shows it is theirs.
+                situation, lookup, verification = await self._verify(tracker, number)
+                extra.update(verification)
+                if situation is not None:
+                    number = None
             if number and intent != "deny":
                 order = await fetch_order(number)
                 if customer and order.customer_id != customer:
@@ -104,6 +115,31 @@ class ActionOrderStatus(Action):
         return changed_slots(tracker, {
             **extra, "order_situation": situation, "order_topic": topic, "order_lookup": lookup,
             **{slot: values.get(slot) for slot in ANSWER_SLOTS}})
+
+    @staticmethod
+    async def _verify(tracker: Tracker, number: Text):
+        """(situation, lookup, slots): situation None when the customer is verified."""
+        failures = int(tracker.get_slot("verification_failures") or 0)
+        if failures >= MAX_VERIFICATION_FAILURES:
+            return VERIFICATION_LOCKED, None, {}
+        email = latest_entity(tracker, "email")
+        postcode = None if email else postcode_in(tracker.latest_message.get("text"))
+        if not email and not postcode:
+            return ASK_VERIFICATION, None, {}
+        try:
+            verified = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: orders_client().verify(number, email=email, postcode=postcode))
+        except OrdersError as error:
+            if error.kind == TOO_MANY_ATTEMPTS:
+                return VERIFICATION_LOCKED, None, {}
+            raise
+        if verified:
+            return None, None, {"verified_order": number}
+        failures += 1
+        slots = {"verification_failures": float(failures), "masked_email": mask_email(email)}
+        if failures >= MAX_VERIFICATION_FAILURES:
+            return VERIFICATION_LOCKED, None, slots
+        return ASK_VERIFICATION, "mismatch_email" if email else "mismatch", slots
 
     @staticmethod
     async def _choose(customer: Text):
