@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the assistant"
@@ -41,6 +41,7 @@ help:
 	@echo "make eval   intent/entity evaluation on the held-out set (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
 	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
+	@echo "make forget WHO=\"e-mail order-number customer-id\"   delete a customer's conversations"
 
 python310:
 	@test -n "$(PYTHON310)" || tools/find-python310
@@ -94,6 +95,7 @@ validate: $(RASA_VENV)/.installed
 
 run: install $(MODEL)
 	@mkdir -p var
+	@$(RASA_PY) -m tools.forget --older-than-days $(CONVERSATION_RETENTION_DAYS)
 	@$(RASA_PY) -m tools.run
 
 shell: install $(MODEL)
@@ -111,6 +113,10 @@ test: install validate $(MODEL)
 		--fail-on-prediction-errors --out results/stories > results/stories.log 2>&1 \
 		|| { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
 	@echo "Rasa test stories: all passed"
+
+# GDPR erasure: make forget WHO="e-mail order-number customer-id"; retention: OLDER_THAN_DAYS=N
+forget: $(RASA_VENV)/.installed
+	@$(RASA_PY) -m tools.forget $(WHO) $(if $(OLDER_THAN_DAYS),--older-than-days $(OLDER_THAN_DAYS),)
 
 eval: install $(MODEL)
 	@mkdir -p results
