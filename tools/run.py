@@ -34,9 +34,14 @@ def main() -> int:
     try:
         if args.shell:
             return talk_in_terminal(assistant)
-        if assistant.api_token == DEVELOPMENT_TOKEN:
-            print("Using the development API token between the actions and the order backend "
-                  "(set ORDERS_API_TOKEN for anything but a laptop).", flush=True)
+        development = [name for name, in_use in (
+            ("ORDERS_API_TOKEN", assistant.api_token == DEVELOPMENT_TOKEN),
+            ("CUSTOMER_TOKEN_SECRET", not (os.environ.get("CUSTOMER_TOKEN_SECRET")
+                                           or os.environ.get("CUSTOMER_TOKEN_PUBLIC_KEY"))),
+        ) if in_use]
+        if development:
+            print(f"Using development secrets for {', '.join(development)}: fine on a laptop, "
+                  "set your own anywhere else (README, Settings).", flush=True)
         print("Starting the order backend, the action server and the Rasa server ...", flush=True)
         assistant.start()
         print(

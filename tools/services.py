@@ -141,7 +141,7 @@ class Assistant:
         actions = Service(
             "action server",
             [str(ACTIONS_VENV / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port), "--quiet"],
+             "--port", str(self.action_port), "--logging-config_file", "logging.yml"],
             f"{action_url}/health",
             self.log_dir / "actions.log",
             env,
@@ -150,7 +150,7 @@ class Assistant:
             "Rasa server",
             [str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(MODEL),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-             "--interface", self.host, "--port", str(self.rasa_port)],
+             "--interface", self.host, "--port", str(self.rasa_port), "--logging-config-file", "logging.yml"],
             f"{self.url}/",
             self.log_dir / "rasa.log",
             env,
