@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the assistant"
@@ -122,6 +122,12 @@ eval: install $(MODEL)
 	@mkdir -p results
 	@$(RASA) test nlu --quiet --model $(MODEL) --nlu tests/nlu --out results/nlu --successes >/dev/null
 	@$(RASA_PY) -m tools.eval_report results/nlu results/eval.json
+
+# 10,000 hostile messages through the REST channel (tools/hostile.py); FUZZ_MESSAGES to change.
+FUZZ_MESSAGES ?= 10000
+fuzz: install $(MODEL)
+	@mkdir -p results
+	@$(RASA_PY) -m tools.fuzz --messages $(FUZZ_MESSAGES)
 
 bench: install $(MODEL)
 	@mkdir -p var results
