@@ -1,8 +1,7 @@
 """Keeps customers' identifiers out of logs: order numbers, e-mail addresses and tokens.
 
-Installed on both servers' log handlers by logging.yml (rasa run / rasa_sdk
---logging-config-file): every record is redacted before any handler writes it, whoever
-logged it, a library included.
+Installed in both servers by logging.yml (rasa run / rasa_sdk --logging-config-file):
+every record is redacted when it is created, whoever logged it, a library included.
 """
 import logging
 import re
@@ -31,3 +30,32 @@ class RedactingFilter(logging.Filter):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+def install() -> None:
+    """Redacts every log record as it is created, whichever handler writes it later (Rasa
+    adds its own coloured one), and routes Python warnings, which Rasa uses to report
+    unparseable messages with their text, through logging."""
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+    redacting = RedactingFilter()
+
+    def make_record(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        redacting.filter(record)
+        return record
+
+    logging.setLogRecordFactory(make_record)
+    logging.captureWarnings(True)
+    _installed = True
+
+
+_installed = False
+
+
+def redacted_console_handler() -> logging.Handler:
+    """The servers' log handler (logging.yml), installing the redaction on the way."""
+    install()
+    return logging.StreamHandler()

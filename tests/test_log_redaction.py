@@ -35,7 +35,9 @@ def test_the_servers_logs_hold_no_identifiers(assistant, chat):
     chat.metadata = {"customer_token": TOKEN}
     chat.say("where is order 40512351")
     chat.say("ana.martin@example.com")
+    chat.say('/inform{"verified_order": "40512351"}')  # Rasa warns about this payload, quoting it
     logs = "".join(p.read_text(errors="replace") for p in assistant.log_dir.glob("*.log"))
     assert "Action endpoint is up and running" in logs and "Rasa server is up and running" in logs
+    assert "UserWarning: Failed to parse arguments in line '/inform{\"verified_order\": \"[order]\"}'" in logs
     for secret in ("40512351", "ana.martin@example.com", TOKEN):
         assert secret not in logs

@@ -137,6 +137,8 @@ class Assistant:
             "TRACKER_DB": str(self.tracker_db or ROOT / "var" / "tracker.db"),
             "ORDERS_API_URL": f"http://{self.host}:{self.backend_port}",
             "ORDERS_API_TOKEN": self.api_token,
+            # logging.yml names actions.log_redaction, read before Rasa puts the project on sys.path.
+            "PYTHONPATH": str(ROOT),
         }
         actions = Service(
             "action server",
