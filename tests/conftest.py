@@ -7,7 +7,7 @@ import pytest
 import requests
 import yaml
 
-from tools.services import DEVELOPMENT_TOKEN, ROOT, Assistant, backend_service, free_port
+from tools.services import DEVELOPMENT_TOKEN, ROOT, backend_service, free_port, scratch_assistant
 
 # Who owns each seeded order (backend/seed.yml), for conversations as that customer.
 _SEED = yaml.safe_load((ROOT / "backend" / "seed.yml").read_text())
@@ -28,16 +28,9 @@ def customer_token(customer: str, **claims) -> dict:
 
 @pytest.fixture(scope="session")
 def assistant():
-    """The real Rasa server and action server on free local ports, with a scratch tracker store."""
-    with tempfile.TemporaryDirectory() as tmp:
-        running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
-                            tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                            log_dir=Path(tmp) / "log")
-        running.start()
-        try:
-            yield running
-        finally:
-            running.stop()
+    """The real Rasa server, action server and order backend on free local ports."""
+    with scratch_assistant() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -1,27 +1,17 @@
 """A sample of the hostile messages of `make fuzz` (tools/hostile.py), in every `make test`."""
-import tempfile
-from pathlib import Path
-
 import pytest
 import requests
 
 from tools.hostile import Sender, conversations, problems
-from tools.services import Assistant, free_port
+from tools.services import scratch_assistant
 
 
 @pytest.fixture(scope="module")
 def own_assistant():
     """An assistant of its own: the wrong guesses below trip the backend's attempt limits,
     which other tests' conversations must not inherit."""
-    with tempfile.TemporaryDirectory() as tmp:
-        running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
-                            tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                            log_dir=Path(tmp) / "log")
-        running.start()
-        try:
-            yield running
-        finally:
-            running.stop()
+    with scratch_assistant() as running:
+        yield running
 
 
 @pytest.mark.e2e

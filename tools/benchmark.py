@@ -16,7 +16,7 @@ from typing import List
 
 import requests
 
-from tools.services import RASA_VENV, ROOT, Assistant, free_port
+from tools.services import RASA_VENV, ROOT, scratch_assistant
 
 # A realistic mix: FAQ answers, custom actions (checklist, carrier, clarification), chit-chat.
 CONVERSATION = [
@@ -95,22 +95,15 @@ def main() -> None:
     args = parser.parse_args()
 
     figures = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
-                              tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                              log_dir=Path(tmp) / "log")
-        start = time.perf_counter()
-        assistant.start()
-        try:
-            requests.post(assistant.rest_webhook, json={"sender": "warm-up", "message": "hi"}, timeout=60).raise_for_status()
-            figures["start_to_first_answer_s"] = round(time.perf_counter() - start, 1)
-            converse(assistant.rest_webhook, 1)  # warm-up: first-call costs out of the figures
-            figures["one_conversation"] = measure_turns(assistant.rest_webhook, 1, args.rounds * 2)
-            figures["ten_concurrent_conversations"] = measure_turns(assistant.rest_webhook, 10, args.rounds)
-            figures["turns_calling_the_backend"] = measure_turns(
-                assistant.rest_webhook, 1, args.rounds * 4, BACKEND_CONVERSATION)
-        finally:
-            assistant.stop()
+    start = time.perf_counter()
+    with scratch_assistant() as assistant:
+        requests.post(assistant.rest_webhook, json={"sender": "warm-up", "message": "hi"}, timeout=60).raise_for_status()
+        figures["start_to_first_answer_s"] = round(time.perf_counter() - start, 1)
+        converse(assistant.rest_webhook, 1)  # warm-up: first-call costs out of the figures
+        figures["one_conversation"] = measure_turns(assistant.rest_webhook, 1, args.rounds * 2)
+        figures["ten_concurrent_conversations"] = measure_turns(assistant.rest_webhook, 10, args.rounds)
+        figures["turns_calling_the_backend"] = measure_turns(
+            assistant.rest_webhook, 1, args.rounds * 4, BACKEND_CONVERSATION)
     if not args.skip_training:
         figures["training_s"] = round(measure_training(), 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,6 @@ every reply; prints how many were sent, how long it took, and every problem foun
 import argparse
 import json
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import requests
 
 from tools.hostile import conversations, problems
-from tools.services import ROOT, Assistant, free_port
+from tools.services import ROOT, scratch_assistant
 
 
 def converse(webhook: str, sender, texts) -> list:
@@ -36,18 +35,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "fuzz.json")
     args = parser.parse_args()
     plan = conversations(args.messages)
-    with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
-                              tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                              log_dir=Path(tmp) / "log")
-        assistant.start()
-        try:
-            start = time.perf_counter()
-            with ThreadPoolExecutor(args.clients) as pool:
-                found = [p for ps in pool.map(lambda c: converse(assistant.rest_webhook, *c), plan) for p in ps]
-            seconds = time.perf_counter() - start
-        finally:
-            assistant.stop()
+    with scratch_assistant() as assistant:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            found = [p for ps in pool.map(lambda c: converse(assistant.rest_webhook, *c), plan) for p in ps]
+        seconds = time.perf_counter() - start
     sent = sum(len(texts) for _, texts in plan)
     summary = {"messages": sent, "conversations": len(plan), "seconds": round(seconds, 1),
                "messages_per_s": round(sent / seconds, 1), "problems": found[:200], "problem_count": len(found)}

@@ -8,11 +8,13 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv" / "rasa"
@@ -179,3 +181,18 @@ class Assistant:
     def stop(self) -> None:
         for service in reversed(self.services):
             service.stop()
+
+
+@contextmanager
+def scratch_assistant() -> Iterator[Assistant]:
+    """A running assistant on free local ports with its own fresh databases and logs, for
+    tests, benchmarks and the hostile-input run; stopped and removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
+                            tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
+                            log_dir=Path(tmp) / "log")
+        running.start()
+        try:
+            yield running
+        finally:
+            running.stop()
