@@ -46,3 +46,21 @@ def test_the_carrier_on_the_customers_label(chat):
     chat.log_in_as_owner_of("40512362")
     chat.say("has the seller received my return? order 40512362")  # UPS label, drop-off only
     assert "UPS drop-off location" in chat.text("which carrier should I use?")
+
+
+def test_an_unverified_order_number_personalises_nothing(chat):
+    chat.say("where is my return label for order 40512360")  # someone else's, not verified
+    said = chat.text("what do I need to do before sending it back?")
+    for _ in range(6):
+        said += chat.text("next")
+    said += chat.text("which carrier should I use?")
+    assert "Step 6 of 6" in said and "That's everything" in said
+    for private in ("iPhone 12 64GB", 'the reason for the return: "return for repair"', "your order number: 40512360",
+                    "your label is for DHL", "With DHL"):
+        assert private not in said
+
+
+def test_an_unverified_order_number_says_nothing_about_its_delivery(chat):
+    chat.say("track order 40512352")  # someone else's, not verified
+    answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
+    assert "AirPods" not in answer and "FedEx" not in answer

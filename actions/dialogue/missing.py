@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.date_wording import DateWording
-from actions.dialogue.orders import fetch_order
+from actions.dialogue.orders import fetch_visible_order
 from actions.dialogue.tracker_reading import changed_slots, latest_entity
 from actions.missing_package import what_happened
 from actions.order_answers import item_names
@@ -25,15 +25,13 @@ class ActionMissingPackage(Action):
     ) -> List[Dict[Text, Any]]:
         what = latest_entity(tracker, "what_happened") or what_happened(tracker.latest_message.get("text"))
         delivery = {"missing_delivered_when": None, "order_item": None, "order_carrier": None}
-        number = tracker.get_slot("order_id")
-        if number:
-            try:
-                order = await fetch_order(number)
-            except OrdersError:
-                order = None
-            if order and order.shipment and order.shipment.delivered_at:
-                words = DateWording(datetime.now(timezone.utc), order.customer_timezone, order.customer_locale)
-                delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
-                            "order_item": item_names(order), "order_carrier": order.shipment.carrier}
+        try:
+            order = await fetch_visible_order(tracker)
+        except OrdersError:
+            order = None
+        if order and order.shipment and order.shipment.delivered_at:
+            words = DateWording(datetime.now(timezone.utc), order.customer_timezone, order.customer_locale)
+            delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
+                        "order_item": item_names(order), "order_carrier": order.shipment.carrier}
         return changed_slots(tracker, {"missing_what": what, **delivery,
                                        "missing_known_delivery": bool(delivery["missing_delivered_when"])})

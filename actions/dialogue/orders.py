@@ -1,6 +1,6 @@
 import asyncio
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +12,7 @@ from actions.identity import IdentityError, TokenSettings, mask_email, postcode_
 from actions.deadlines import Place
 from actions.order_answers import order_status
 from actions.return_answers import return_status
-from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, OrdersClient, OrdersError
+from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, Order, OrdersClient, OrdersError
 from actions.settings import SETTINGS
 
 ASK_ORDER_ID = "ask_order_id"
@@ -44,9 +44,26 @@ def orders_client() -> OrdersClient:
     return OrdersClient(SETTINGS.orders_api_url, SETTINGS.orders_api_token, SETTINGS.orders_api_timeout_s)
 
 
-async def fetch_order(number: Text):
-    # requests blocks: keep the action server's event loop free for other conversations.
-    return await asyncio.get_running_loop().run_in_executor(None, orders_client().order, number)
+async def off_loop(function, *args, **kwargs):
+    """Runs a (blocking, requests-based) client call in a worker thread, keeping the action
+    server's event loop free for other conversations."""
+    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
+
+
+async def fetch_order(number: Text) -> Order:
+    return await off_loop(orders_client().order, number)
+
+
+async def fetch_visible_order(tracker: Tracker) -> Optional[Order]:
+    """The conversation's order if this customer may see it: logged in as its owner, or
+    verified by its e-mail or postcode; None otherwise. Raises OrdersError when the backend
+    can't say. Every action but action_order_status (which asks for the proof) uses this."""
+    number = tracker.get_slot("order_id")
+    customer = logged_in_customer(tracker)
+    if not number or (not customer and tracker.get_slot("verified_order") != number):
+        return None
+    order = await fetch_order(number)
+    return None if customer and order.customer_id != customer else order
 
 
 def logged_in_customer(tracker: Tracker) -> Optional[Text]:
@@ -55,10 +72,6 @@ def logged_in_customer(tracker: Tracker) -> Optional[Text]:
         return verified_customer(latest_metadata(tracker).get("customer_token"), TOKENS)
     except IdentityError:
         return None
-
-
-async def fetch_customer_orders(customer: Text):
-    return await asyncio.get_running_loop().run_in_executor(None, orders_client().customer_orders, customer)
 
 
 def latest_topic(tracker: Tracker, topics) -> Optional[Text]:
@@ -127,8 +140,7 @@ class ActionOrderStatus(Action):
         if not email and not postcode:
             return ASK_VERIFICATION, None, {}
         try:
-            verified = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: orders_client().verify(number, email=email, postcode=postcode))
+            verified = await off_loop(orders_client().verify, number, email=email, postcode=postcode)
         except OrdersError as error:
             if error.kind == TOO_MANY_ATTEMPTS:
                 return VERIFICATION_LOCKED, None, {}
@@ -144,7 +156,7 @@ class ActionOrderStatus(Action):
     @staticmethod
     async def _choose(customer: Text):
         """A logged-in customer without an order number: their only order, or a choice."""
-        orders = (await fetch_customer_orders(customer))[:ORDER_CHOICES]
+        orders = (await off_loop(orders_client().customer_orders, customer))[:ORDER_CHOICES]
         if len(orders) == 1:
             return None, orders[0].number, {}
         if not orders:

@@ -6,21 +6,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import checklist
 from actions.devices import account_check
-from actions.dialogue.orders import fetch_order
+from actions.dialogue.orders import fetch_visible_order
 from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent
 from actions.orders_client import OrdersError
 from actions.return_answers import checklist_facts
 
 
 async def customers_return(tracker: Tracker) -> Dict[Text, Any]:
-    """Checklist facts from the customer's order when we know it; none when the backend can't say."""
-    number = tracker.get_slot("order_id")
-    if not number:
-        return {}
+    """Checklist facts from the customer's own order; none when there is no order they may
+    see, or the backend can't say."""
     try:
-        return checklist_facts(await fetch_order(number))
+        order = await fetch_visible_order(tracker)
     except OrdersError:
         return {}
+    return checklist_facts(order) if order else {}
 
 
 class ActionReturnChecklist(Action):
