@@ -3,7 +3,7 @@
 Pretrained sentence semantics let the intent classifier recognise wordings it never saw
 ("pictures" for "photos", "courier" for "carrier"), at about 5 ms a message (language/minilm.py).
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe

@@ -2,7 +2,6 @@
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from actions.order_answers import (
     AWAITING_SHIPMENT, CONFIRMED, DELIVERED, DELIVERY_OVERDUE, IN_TRANSIT, IN_TRANSIT_UNDATED, PAYMENT_DECLINED,
