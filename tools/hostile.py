@@ -134,6 +134,11 @@ def problems(sender: Sender, status: int, body) -> List[str]:
     return found
 
 
+# Questions answered from "the conversation's order" once a number has been given.
+FOLLOW_UPS = ["what do I need to do before sending it back?", "next", "next", "next",
+              "which carrier should I use?", '/missing_package{"what_happened": "not_delivered"}']
+
+
 def conversations(count: int, seed: int = 7) -> List[tuple]:
     """(sender, [messages]) pairs adding up to `count` messages, some sent in rapid repeats."""
     rng = random.Random(seed)
@@ -145,6 +150,9 @@ def conversations(count: int, seed: int = 7) -> List[tuple]:
         texts = [message(rng) for _ in range(size)]
         if rng.random() < 0.2:  # rapid repeats of one message
             texts = [texts[0]] * size
+        elif rng.random() < 0.15:  # someone's order number, then questions that personalise
+            texts = [f"where is my return label for order {rng.choice(list(ORDERS))}"] + FOLLOW_UPS + texts
+            size = len(texts)
         plan.append((sender, texts))
         left -= size
     while left > 0:  # any remainder goes to one more anonymous sender
