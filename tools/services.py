@@ -119,6 +119,8 @@ class Assistant:
     tracker_db: Optional[Path] = None
     backend_db: Optional[Path] = None
     api_token: str = DEVELOPMENT_TOKEN
+    # More settings for the Rasa server and the action server (channel credentials, say).
+    extra_env: Dict[str, str] = field(default_factory=dict)
     services: List[Service] = field(default_factory=list)
 
     @property
@@ -141,6 +143,7 @@ class Assistant:
             "ORDERS_API_TOKEN": self.api_token,
             # logging.yml names actions.log_redaction, read before Rasa puts the project on sys.path.
             "PYTHONPATH": str(ROOT),
+            **self.extra_env,
         }
         actions = Service(
             "action server",
@@ -184,13 +187,13 @@ class Assistant:
 
 
 @contextmanager
-def scratch_assistant() -> Iterator[Assistant]:
+def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
     """A running assistant on free local ports with its own fresh databases and logs, for
     tests, benchmarks and the hostile-input run; stopped and removed afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
                             tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                            log_dir=Path(tmp) / "log")
+                            log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
         running.start()
         try:
             yield running
