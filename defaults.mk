@@ -24,3 +24,10 @@ export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB 
 CONVERSATION_RETENTION_DAYS ?= 30
 
 export BACKEND_PORT BACKEND_DB ORDERS_API_TOKEN CONVERSATION_RETENTION_DAYS
+
+# The demo shop (shop/): web pages that embed the chat widget, served by `make run`.
+SHOP_PORT ?= 8080
+# Web pages allowed to open the chat widget's socket.io connection (space-separated origins).
+WIDGET_ALLOWED_ORIGINS ?= http://$(RASA_HOST):$(SHOP_PORT) http://localhost:$(SHOP_PORT)
+
+export SHOP_PORT WIDGET_ALLOWED_ORIGINS
