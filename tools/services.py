@@ -143,6 +143,8 @@ class Assistant:
             "ORDERS_API_TOKEN": self.api_token,
             # logging.yml names actions.log_redaction, read before Rasa puts the project on sys.path.
             "PYTHONPATH": str(ROOT),
+            # credentials.yml: pages allowed to open the chat widget ("" = the server's own origin).
+            "WIDGET_ALLOWED_ORIGINS": os.environ.get("WIDGET_ALLOWED_ORIGINS", ""),
             **self.extra_env,
         }
         actions = Service(
