@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the assistant"
@@ -69,7 +69,21 @@ $(BACKEND_VENV)/.installed: requirements/backend.txt requirements/backend.lock |
 	@$(BACKEND_PY) -m pip install -q -r requirements/backend.txt -c requirements/backend.lock $(QUIET_PIP)
 	@touch $@
 
-install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed
+install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed $(WIDGET)
+
+# The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script.
+WIDGET := web/dist/support-chat.js
+$(WIDGET): web/package.json web/package-lock.json $(wildcard web/src/*.js)
+	@echo "==> Chat widget ($(WIDGET))"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error --no-progress >/dev/null
+	@cd web && npm run --silent build 2>&1 | grep -v "^$$" | grep -v "Done in" || true
+	@test -s $@
+
+web: $(WIDGET)
+
+# Debian's Chromium for the browser tests (tests/browser/); nothing is downloaded by Playwright.
+browser:
+	@command -v chromium >/dev/null || tools/install-chromium
 
 # The project's own spaCy pipeline (tokenizer, lemma tables, entity rules), built locally:
 # nothing is downloaded at run time.
@@ -102,7 +116,7 @@ shell: install $(MODEL)
 	@mkdir -p var
 	@$(RASA_PY) -m tools.run --shell
 
-test: install validate $(MODEL)
+test: install browser validate $(MODEL)
 	@echo "==> pytest: order backend (backend/tests/)"
 	@$(BACKEND_PY) -m pytest -c backend/pytest.ini backend/tests
 	@echo "==> pytest: assistant (tests/)"
@@ -140,4 +154,4 @@ lock: python310
 	@tools/lock requirements/backend.txt requirements/backend.lock $(PYTHON310)
 
 clean:
-	rm -rf build models results var .rasa
+	rm -rf build models results var .rasa web/dist

@@ -22,6 +22,7 @@ def main() -> int:
         action_host=os.environ["ACTION_HOST"],
         tracker_db=Path(os.environ["TRACKER_DB"]),
         backend_port=int(os.environ["BACKEND_PORT"]),
+        shop_port=int(os.environ["SHOP_PORT"]),
         backend_db=Path(os.environ["BACKEND_DB"]),
         api_token=os.environ["ORDERS_API_TOKEN"],
     )
@@ -42,10 +43,12 @@ def main() -> int:
         if development:
             print(f"Using development secrets for {', '.join(development)}: fine on a laptop, "
                   "set your own anywhere else (README, Settings).", flush=True)
-        print("Starting the order backend, the action server and the Rasa server ...", flush=True)
+        print("Starting the order backend, the action server, the Rasa server and the demo shop ...", flush=True)
         assistant.start()
         print(
             f"\nThe assistant is ready ({time.monotonic() - started:.0f} s).\n"
+            f"  Demo shop with the chat widget: {assistant.shop_url}/ "
+            f"(log in as a demo customer, then \"My orders\")\n"
             f"  REST:  curl -s -X POST {assistant.rest_webhook} \\\n"
             f"           -H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"where is my order?\"}}'\n"
             f"  Order backend API: http://{assistant.host}:{assistant.backend_port}/docs "
@@ -70,7 +73,7 @@ def main() -> int:
 
 
 def talk_in_terminal(assistant: Assistant) -> int:
-    backend, actions, _ = assistant.build()
+    backend, actions, *_ = assistant.build()
     for service in (backend, actions):
         service.start()
         service.wait_ready(60)

@@ -22,6 +22,16 @@ ACTIONS_VENV = ROOT / ".venv" / "actions"
 BACKEND_VENV = ROOT / ".venv" / "backend"
 DEVELOPMENT_TOKEN = "dev-only-token-change-me"
 MODEL = ROOT / "models" / "assistant.tar.gz"
+# credentials.yml reads these for the messaging channels (channels/, docs/channels.md); Rasa
+# refuses an unset ${VARIABLE}, and an empty one keeps its channel off.
+MESSAGING_VARIABLES = (
+    "TELEGRAM_ACCESS_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN",
+    "TELEGRAM_API_URL",
+    "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN", "FACEBOOK_API_URL",
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SMS_NUMBER", "TWILIO_SMS_WEBHOOK_URL",
+    "TWILIO_WHATSAPP_NUMBER", "TWILIO_WHATSAPP_WEBHOOK_URL", "TWILIO_API_URL",
+)
 
 
 class ServiceError(RuntimeError):
@@ -106,13 +116,30 @@ def backend_service(port: int, database: Path, log_dir: Path, host: str = "127.0
     )
 
 
+def shop_service(port: int, host: str, assistant_url: str, orders_api_url: str, api_token: str,
+                 log_dir: Path) -> Service:
+    """The demo shop (shop/, in the backend's virtualenv): pages that embed the chat widget."""
+    return Service(
+        "demo shop",
+        [str(BACKEND_VENV / "bin" / "python"), "-m", "shop"],
+        f"http://{host}:{port}/health",
+        log_dir / "shop.log",
+        {"SHOP_HOST": host, "SHOP_PORT": str(port),
+         # Behind a proxy, browsers reach the assistant elsewhere than the shop does.
+         "ASSISTANT_PUBLIC_URL": os.environ.get("ASSISTANT_PUBLIC_URL") or assistant_url,
+         "ORDERS_API_URL": orders_api_url, "ORDERS_API_TOKEN": api_token},
+    )
+
+
 @dataclass
 class Assistant:
-    """The order backend, the action server and the Rasa server, wired to each other."""
+    """The order backend, the action server and the Rasa server, wired to each other, and the
+    demo shop whose pages embed the chat widget."""
 
     rasa_port: int
     action_port: int
     backend_port: int
+    shop_port: int
     host: str = "127.0.0.1"
     action_host: str = "127.0.0.1"
     log_dir: Path = ROOT / "var" / "log"
@@ -131,6 +158,10 @@ class Assistant:
     def rest_webhook(self) -> str:
         return f"{self.url}/webhooks/rest/webhook"
 
+    @property
+    def shop_url(self) -> str:
+        return f"http://{self.host}:{self.shop_port}"
+
     def build(self) -> List[Service]:
         action_url = f"http://{self.action_host}:{self.action_port}"
         backend = backend_service(self.backend_port, self.backend_db or ROOT / "var" / "backend.db",
@@ -143,8 +174,9 @@ class Assistant:
             "ORDERS_API_TOKEN": self.api_token,
             # logging.yml names actions.log_redaction, read before Rasa puts the project on sys.path.
             "PYTHONPATH": str(ROOT),
-            # credentials.yml: pages allowed to open the chat widget ("" = the server's own origin).
-            "WIDGET_ALLOWED_ORIGINS": os.environ.get("WIDGET_ALLOWED_ORIGINS", ""),
+            # credentials.yml: pages allowed to open the chat widget (the demo shop by default).
+            "WIDGET_ALLOWED_ORIGINS": os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url),
+            **{name: os.environ.get(name, "") for name in MESSAGING_VARIABLES},
             **self.extra_env,
         }
         actions = Service(
@@ -164,7 +196,9 @@ class Assistant:
             self.log_dir / "rasa.log",
             env,
         )
-        self.services = [backend, actions, rasa]
+        shop = shop_service(self.shop_port, self.host, self.url, env["ORDERS_API_URL"], self.api_token,
+                            self.log_dir)
+        self.services = [backend, actions, rasa, shop]
         return self.services
 
     @property
@@ -194,8 +228,10 @@ def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[As
     tests, benchmarks and the hostile-input run; stopped and removed afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
+                            shop_port=free_port(),
                             tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
                             log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
+        running.extra_env.setdefault("WIDGET_ALLOWED_ORIGINS", running.shop_url)
         running.start()
         try:
             yield running

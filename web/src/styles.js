@@ -1,0 +1,124 @@
+// The widget's look, inside its shadow root so the host page's CSS and ours never mix.
+// Colours come from the config as CSS custom properties.
+
+export const STYLES = `
+:host { all: initial; }
+* { box-sizing: border-box; }
+.root {
+  --primary: #0b6e4f; --on-primary: #ffffff; --accent: #e8f3ee;
+  --text: #1d2327; --muted: #5f6b73; --surface: #ffffff; --line: #e3e7ea; --bot: #f2f4f5;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 15px; line-height: 1.45; color: var(--text);
+}
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+button { font: inherit; cursor: pointer; }
+:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+
+.launcher {
+  position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
+  width: 60px; height: 60px; border-radius: 50%; border: none;
+  background: var(--primary); color: var(--on-primary);
+  box-shadow: 0 6px 20px rgba(0, 0, 0, .22); display: grid; place-items: center;
+  transition: transform .15s ease;
+}
+.launcher:hover { transform: scale(1.05); }
+.launcher svg { width: 28px; height: 28px; fill: currentColor; }
+.badge {
+  position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px;
+  border-radius: 11px; background: #d93025; color: #fff; font-size: 12px; font-weight: 700;
+  display: grid; place-items: center; border: 2px solid #fff;
+}
+.badge[hidden] { display: none; }
+
+.panel {
+  position: fixed; right: 20px; bottom: 92px; z-index: 2147483001;
+  width: 380px; height: min(620px, calc(100vh - 120px));
+  background: var(--surface); border-radius: 16px; overflow: hidden;
+  box-shadow: 0 12px 40px rgba(0, 0, 0, .25); display: flex; flex-direction: column;
+}
+.panel[hidden] { display: none; }
+header {
+  background: var(--primary); color: var(--on-primary); padding: 14px 12px 14px 18px;
+  display: flex; align-items: center; gap: 10px;
+}
+.avatar {
+  width: 36px; height: 36px; border-radius: 50%; background: rgba(255, 255, 255, .2);
+  display: grid; place-items: center; flex: none;
+}
+.avatar svg { width: 20px; height: 20px; fill: currentColor; }
+.heading { flex: 1; min-width: 0; }
+.heading h2 { margin: 0; font-size: 16px; font-weight: 650; }
+.heading p { margin: 0; font-size: 12.5px; opacity: .85; }
+.icon-button {
+  background: transparent; border: none; color: inherit; width: 36px; height: 36px;
+  border-radius: 8px; display: grid; place-items: center; flex: none;
+}
+.icon-button:hover { background: rgba(255, 255, 255, .15); }
+.icon-button svg { width: 20px; height: 20px; fill: currentColor; }
+.human {
+  background: rgba(255, 255, 255, .16); color: inherit; border: 1px solid rgba(255, 255, 255, .35);
+  border-radius: 999px; padding: 5px 11px; font-size: 12.5px; white-space: nowrap;
+}
+.human:hover { background: rgba(255, 255, 255, .28); }
+
+.status {
+  font-size: 13px; padding: 7px 14px; background: #fff4e5; color: #7a4a00;
+  border-bottom: 1px solid #f3dfc1;
+}
+.status.ok { background: var(--accent); color: var(--primary); border-color: var(--line); }
+.status[hidden] { display: none; }
+
+.log { flex: 1; overflow-y: auto; padding: 16px 14px 8px; display: flex; flex-direction: column; gap: 10px; }
+.empty { color: var(--muted); text-align: center; font-size: 14px; margin: auto 12px; }
+.message { display: flex; flex-direction: column; max-width: 86%; }
+.message.user { align-self: flex-end; align-items: flex-end; }
+.message.bot { align-self: flex-start; align-items: flex-start; }
+.bubble { padding: 9px 13px; border-radius: 16px; overflow-wrap: anywhere; white-space: normal; }
+.user .bubble { background: var(--primary); color: var(--on-primary); border-bottom-right-radius: 4px; white-space: pre-wrap; }
+.bot .bubble { background: var(--bot); border-bottom-left-radius: 4px; }
+.bubble p { margin: 0; }
+.bubble p + p, .bubble p + ul, .bubble p + ol, .bubble ul + p, .bubble ol + p { margin-top: 6px; }
+.bubble ul, .bubble ol { margin: 4px 0 0; padding-left: 20px; }
+.bubble a { color: inherit; text-decoration: underline; }
+.bot .bubble a { color: var(--primary); }
+.bubble img { max-width: 100%; border-radius: 10px; display: block; }
+.meta { font-size: 11.5px; color: var(--muted); margin: 3px 4px 0; }
+.meta .pending { font-style: italic; }
+
+.choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
+.choice {
+  border: 1.5px solid var(--primary); color: var(--primary); background: var(--surface);
+  border-radius: 999px; padding: 6px 13px; font-size: 14px;
+}
+.choice:hover { background: var(--accent); }
+
+.typing { align-self: flex-start; background: var(--bot); border-radius: 16px; padding: 12px 14px; display: flex; gap: 4px; }
+.typing[hidden] { display: none; }
+.typing span { width: 7px; height: 7px; border-radius: 50%; background: var(--muted); animation: blink 1.2s infinite; }
+.typing span:nth-child(2) { animation-delay: .2s; }
+.typing span:nth-child(3) { animation-delay: .4s; }
+@keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
+@media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: .6; } .launcher { transition: none; } }
+
+form { display: flex; gap: 8px; padding: 10px 12px 12px; border-top: 1px solid var(--line); align-items: flex-end; }
+textarea {
+  flex: 1; resize: none; border: 1px solid var(--line); border-radius: 12px; padding: 9px 12px;
+  font: inherit; color: var(--text); max-height: 120px; min-height: 40px; background: var(--surface);
+}
+textarea:focus { border-color: var(--primary); outline: none; box-shadow: 0 0 0 2px var(--accent); }
+.send {
+  width: 40px; height: 40px; border-radius: 50%; border: none; background: var(--primary);
+  color: var(--on-primary); display: grid; place-items: center; flex: none;
+}
+.send svg { width: 18px; height: 18px; fill: currentColor; }
+
+/* Phones: the conversation takes the whole screen. */
+@media (max-width: 600px) {
+  .panel { inset: 0; width: 100%; height: 100%; height: 100dvh; border-radius: 0; }
+  .root.open .launcher { display: none; }
+  .message { max-width: 92%; }
+}
+`;

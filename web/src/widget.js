@@ -1,0 +1,370 @@
+// The chat widget: a launcher bubble and a conversation panel, talking to the assistant over
+// Rasa's socket.io channel (channels/website.py). Everything is built with DOM calls inside a
+// shadow root; no text is ever parsed as HTML.
+import { io } from "socket.io-client";
+
+import { ConversationStore, identityOf } from "./conversation_store.js";
+import { renderMarkdown } from "./markdown.js";
+import { stringsFor } from "./strings.js";
+import { STYLES } from "./styles.js";
+
+const ICONS = {
+  chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z",
+  close: "M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z",
+  send: "M3 20.5V14l9-2-9-2V3.5L22 12z",
+  agent: "M12 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 12c5.3 0 8 2.7 8 5v3H4v-3c0-2.3 2.7-5 8-5z",
+};
+const TYPING_TIMEOUT_MS = 20000;
+
+export const DEFAULTS = {
+  serverUrl: "",            // the Rasa server, e.g. "https://assistant.example.com"
+  socketPath: "/socket.io/",
+  title: null,              // defaults to the language's own words
+  subtitle: null,
+  colors: {},               // { primary, onPrimary }
+  customerToken: null,      // the shop's signed token for a logged-in customer
+  language: "en",
+  keepHistoryHours: 24,
+  humanHandoffPayload: "/human_handoff",
+  storage: null,            // defaults to window.localStorage
+};
+
+function svg(doc, path) {
+  const ns = "http://www.w3.org/2000/svg";
+  const icon = doc.createElementNS(ns, "svg");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("aria-hidden", "true");
+  icon.setAttribute("focusable", "false");
+  const shape = doc.createElementNS(ns, "path");
+  shape.setAttribute("d", path);
+  icon.append(shape);
+  return icon;
+}
+
+function el(doc, tag, props = {}, ...children) {
+  const node = doc.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "className") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  node.append(...children);
+  return node;
+}
+
+function newId() {
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+export class ChatWidget {
+  constructor(config) {
+    this.config = { ...DEFAULTS, ...config, colors: { ...(config.colors || {}) } };
+    this.doc = document;
+    this.t = stringsFor(this.config.language);
+    const storage = this.config.storage || window.localStorage;
+    const serverKey = this.config.serverUrl || window.location.origin;
+    this.store = new ConversationStore(storage, `support-chat:${serverKey}`,
+      identityOf(this.config.customerToken), this.config.keepHistoryHours);
+    this.sessionConfirmed = false;
+    this.typingTimer = null;
+  }
+
+  mount() {
+    const doc = this.doc;
+    this.host = el(doc, "div", { id: "support-chat", "data-support-chat": "" });
+    doc.body.append(this.host);
+    const shadow = this.host.attachShadow({ mode: "open" });
+    if (shadow.adoptedStyleSheets && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+      // An adopted style sheet works under a strict Content-Security-Policy (no 'unsafe-inline').
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLES);
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      shadow.append(el(doc, "style", { text: STYLES }));
+    }
+    this.buildUi(shadow);
+    this.renderAll();
+    this.setOpen(this.store.state.open, { focus: false });
+    this.connect();
+    window.addEventListener("online", () => this.showStatus());
+    window.addEventListener("offline", () => this.showStatus());
+    return this;
+  }
+
+  buildUi(shadow) {
+    const { doc, t } = this;
+    const colors = this.config.colors;
+    this.root = el(doc, "div", { className: "root" });
+    if (colors.primary) this.root.style.setProperty("--primary", colors.primary);
+    if (colors.onPrimary) this.root.style.setProperty("--on-primary", colors.onPrimary);
+    if (colors.accent) this.root.style.setProperty("--accent", colors.accent);
+
+    this.badge = el(doc, "span", { className: "badge", "aria-hidden": "true", hidden: true });
+    this.launcher = el(doc, "button", {
+      className: "launcher", type: "button", "aria-haspopup": "dialog", "aria-expanded": "false",
+      "aria-controls": "support-chat-panel", "aria-label": t.open, onclick: () => this.setOpen(!this.store.state.open),
+    }, svg(doc, ICONS.chat), this.badge);
+
+    const titleId = "support-chat-title";
+    this.status = el(doc, "div", { className: "status", role: "status", hidden: true });
+    this.log = el(doc, "div", {
+      className: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": titleId, tabindex: "0",
+    });
+    this.typing = el(doc, "div", { className: "typing", hidden: true },
+      el(doc, "span"), el(doc, "span"), el(doc, "span"), el(doc, "span", { className: "visually-hidden", text: t.typing }));
+    this.typingStatus = el(doc, "div", { className: "visually-hidden", role: "status" });
+    this.input = el(doc, "textarea", {
+      rows: "1", placeholder: t.placeholder, "aria-label": t.inputLabel, maxlength: "1000", enterkeyhint: "send",
+      onkeydown: (event) => {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          this.submit();
+        }
+      },
+      oninput: () => this.fitInput(),
+    });
+    const form = el(doc, "form", { onsubmit: (event) => { event.preventDefault(); this.submit(); } },
+      this.input, el(doc, "button", { className: "send", type: "submit", "aria-label": t.send }, svg(doc, ICONS.send)));
+
+    this.panel = el(doc, "div", {
+      className: "panel", id: "support-chat-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": titleId, hidden: true,
+      onkeydown: (event) => { if (event.key === "Escape") this.setOpen(false); },
+    },
+    el(doc, "header", {},
+      el(doc, "div", { className: "avatar", "aria-hidden": "true" }, svg(doc, ICONS.chat)),
+      el(doc, "div", { className: "heading" },
+        el(doc, "h2", { id: titleId, text: this.config.title || t.title }),
+        el(doc, "p", { text: this.config.subtitle || t.subtitle })),
+      el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() }, t.humanButton),
+      el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
+        svg(doc, ICONS.close))),
+    this.status, this.log, this.typingStatus, form);
+
+    this.root.append(this.panel, this.launcher);
+    shadow.append(this.root);
+  }
+
+  // ---- opening and closing -------------------------------------------------------------
+
+  setOpen(open, { focus = true } = {}) {
+    this.store.update((s) => { s.open = open; if (open) s.unread = 0; });
+    this.panel.hidden = !open;
+    this.root.classList.toggle("open", open);
+    this.launcher.setAttribute("aria-expanded", String(open));
+    this.updateBadge();
+    if (open) {
+      this.scrollToEnd();
+      if (focus) this.input.focus();
+    } else if (focus) {
+      this.launcher.focus();
+    }
+  }
+
+  open() { this.setOpen(true); }
+
+  close() { this.setOpen(false); }
+
+  updateBadge() {
+    const unread = this.store.state.unread;
+    this.badge.hidden = unread === 0;
+    this.badge.textContent = unread > 9 ? "9+" : String(unread);
+    this.launcher.setAttribute("aria-label", unread ? this.t.openUnread(unread) : this.t.open);
+    if (this.store.state.open) this.launcher.setAttribute("aria-label", this.t.close);
+  }
+
+  // ---- the conversation ----------------------------------------------------------------
+
+  renderAll() {
+    this.log.replaceChildren();
+    if (this.store.messages.length === 0) {
+      this.log.append(el(this.doc, "p", { className: "empty", text: this.t.greeting }));
+    }
+    for (const message of this.store.messages) this.log.append(this.renderMessage(message));
+    this.log.append(this.typing);
+    this.scrollToEnd();
+  }
+
+  renderMessage(message) {
+    const { doc, t } = this;
+    const bubble = el(doc, "div", { className: "bubble" });
+    if (message.from === "user") {
+      bubble.textContent = message.text; // what the customer typed is shown as typed, never as markup
+    } else if (message.image) {
+      bubble.append(el(doc, "img", { src: message.image, alt: "" }));
+    } else {
+      bubble.append(renderMarkdown(doc, message.text));
+    }
+    const time = new Date(message.at);
+    const clock = new Intl.DateTimeFormat(this.config.language || undefined, { hour: "2-digit", minute: "2-digit" });
+    const meta = el(doc, "div", { className: "meta" },
+      el(doc, "span", { className: "visually-hidden", text: `${message.from === "user" ? t.you : t.assistant}, ` }),
+      el(doc, "time", { datetime: time.toISOString(), text: clock.format(time) }));
+    if (message.pending) meta.append(" · ", el(doc, "span", { className: "pending", text: t.waiting }));
+    const node = el(doc, "div", { className: `message ${message.from}`, "data-id": message.id }, bubble, meta);
+    if (message.buttons && message.buttons.length) {
+      const group = el(doc, "div", { className: "choices", role: "group", "aria-label": t.suggestions });
+      for (const button of message.buttons) {
+        group.append(el(doc, "button", {
+          className: "choice", type: "button", text: button.title,
+          onclick: () => this.choose(message, button),
+        }));
+      }
+      node.append(group);
+    }
+    return node;
+  }
+
+  append(message) {
+    this.store.update((s) => {
+      s.messages.push(message);
+      if (message.from === "bot" && !s.open) s.unread += 1;
+    });
+    this.log.querySelector(".empty")?.remove();
+    this.log.insertBefore(this.renderMessage(message), this.typing);
+    this.updateBadge();
+    this.scrollToEnd();
+  }
+
+  rerender(message) {
+    const node = this.log.querySelector(`[data-id="${CSS.escape(message.id)}"]`);
+    if (node) node.replaceWith(this.renderMessage(message));
+  }
+
+  // Quick replies answer the question they came with: once the customer answers, by a click
+  // or by typing, they go.
+  retireChoices() {
+    this.store.update((s) => {
+      for (const message of s.messages) {
+        if (message.buttons && message.buttons.length) {
+          message.buttons = [];
+          this.rerender(message);
+        }
+      }
+    });
+  }
+
+  choose(message, button) {
+    this.send(button.title, button.payload);
+    this.input.focus();
+  }
+
+  askForPerson() {
+    this.send(this.t.humanMessage, this.config.humanHandoffPayload);
+  }
+
+  submit() {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = "";
+    this.fitInput();
+    this.send(text, text);
+  }
+
+  send(shown, payload) {
+    this.retireChoices();
+    const message = { id: newId(), from: "user", text: shown, payload, at: Date.now(), pending: true };
+    this.append(message);
+    this.flush();
+  }
+
+  // Sends what is waiting, oldest first, once the server has confirmed the session; until
+  // then (or while offline) messages wait, saved, and go when the connection is back.
+  flush() {
+    if (!this.socket || !this.socket.connected || !this.sessionConfirmed) {
+      this.showStatus();
+      return;
+    }
+    for (const message of this.store.messages.filter((m) => m.pending)) {
+      this.socket.emit("user_uttered", {
+        message: message.payload,
+        session_id: this.store.state.sessionId,
+        customData: { customer_token: this.config.customerToken || undefined, language: this.config.language },
+      });
+      this.store.update(() => { message.pending = false; });
+      this.rerender(message);
+      this.setTyping(true);
+    }
+  }
+
+  receive(data) {
+    if (!data || typeof data !== "object") return;
+    this.setTyping(false);
+    const base = { id: newId(), from: "bot", at: Date.now() };
+    const image = data.attachment && data.attachment.type === "image" && data.attachment.payload
+      ? String(data.attachment.payload.src || "") : "";
+    if (/^https?:\/\//i.test(image)) {
+      this.append({ ...base, image });
+      return;
+    }
+    if (typeof data.text !== "string" || !data.text) return;
+    const buttons = Array.isArray(data.quick_replies || data.buttons) ? (data.quick_replies || data.buttons) : [];
+    this.append({
+      ...base,
+      text: data.text,
+      buttons: buttons
+        .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+        .map((b) => ({ title: b.title, payload: b.payload })),
+    });
+  }
+
+  setTyping(on) {
+    clearTimeout(this.typingTimer);
+    this.typing.hidden = !on;
+    this.typingStatus.textContent = on ? this.t.typing : "";
+    if (on) {
+      this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_TIMEOUT_MS);
+      this.scrollToEnd();
+    }
+  }
+
+  fitInput() {
+    this.input.style.height = "auto";
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 120)}px`;
+  }
+
+  scrollToEnd() {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  // ---- the connection ------------------------------------------------------------------
+
+  connect() {
+    this.socket = io(this.config.serverUrl || undefined, {
+      path: this.config.socketPath,
+      transports: ["websocket", "polling"],
+      reconnectionDelayMax: 5000,
+    });
+    this.socket.on("connect", () => {
+      this.sessionConfirmed = false;
+      this.socket.emit("session_request", { session_id: this.store.state.sessionId });
+    });
+    this.socket.on("session_confirm", (sessionId) => {
+      const id = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
+      this.store.update((s) => { s.sessionId = id; });
+      this.sessionConfirmed = true;
+      this.showStatus(this.hadConnection ? "reconnected" : null);
+      this.hadConnection = true;
+      this.flush();
+    });
+    this.socket.on("bot_uttered", (data) => this.receive(data));
+    this.socket.on("disconnect", () => { this.sessionConfirmed = false; this.setTyping(false); this.showStatus(); });
+    this.socket.on("connect_error", () => this.showStatus());
+    this.showStatus();
+  }
+
+  showStatus(event = null) {
+    const { t } = this;
+    clearTimeout(this.statusTimer);
+    let text = null;
+    if (!navigator.onLine) text = t.offline;
+    else if (!this.socket || !this.sessionConfirmed) text = this.hadConnection ? t.reconnecting : t.connecting;
+    else if (event === "reconnected") text = t.reconnected;
+    this.status.hidden = !text;
+    this.status.textContent = text || "";
+    this.status.classList.toggle("ok", event === "reconnected");
+    this.root.dataset.connection = this.sessionConfirmed ? "online" : "offline";
+    if (event === "reconnected") this.statusTimer = setTimeout(() => this.showStatus(), 3000);
+  }
+}
