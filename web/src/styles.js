@@ -50,19 +50,22 @@ header {
 }
 .avatar svg { width: 20px; height: 20px; fill: currentColor; }
 .heading { flex: 1; min-width: 0; }
-.heading h2 { margin: 0; font-size: 16px; font-weight: 650; }
-.heading p { margin: 0; font-size: 12.5px; opacity: .85; }
+.heading h2, .heading p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.heading h2 { font-size: 16px; font-weight: 650; }
+.heading p { font-size: 12.5px; opacity: .85; }
 .icon-button {
   background: transparent; border: none; color: inherit; width: 36px; height: 36px;
   border-radius: 8px; display: grid; place-items: center; flex: none;
 }
 .icon-button:hover { background: rgba(255, 255, 255, .15); }
 .icon-button svg { width: 20px; height: 20px; fill: currentColor; }
+.actions { border-top: 1px solid var(--line); padding: 6px 10px 0; }
 .human {
-  background: rgba(255, 255, 255, .16); color: inherit; border: 1px solid rgba(255, 255, 255, .35);
-  border-radius: 999px; padding: 5px 11px; font-size: 12.5px; white-space: nowrap;
+  background: none; border: none; color: var(--primary); font-size: 13px; font-weight: 600;
+  padding: 4px 6px; border-radius: 8px; display: inline-flex; align-items: center; gap: 6px;
 }
-.human:hover { background: rgba(255, 255, 255, .28); }
+.human:hover { background: var(--accent); }
+.human svg { width: 16px; height: 16px; fill: currentColor; }
 
 .status {
   font-size: 13px; padding: 7px 14px; background: #fff4e5; color: #7a4a00;
@@ -103,7 +106,7 @@ header {
 @keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
 @media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: .6; } .launcher { transition: none; } }
 
-form { display: flex; gap: 8px; padding: 10px 12px 12px; border-top: 1px solid var(--line); align-items: flex-end; }
+form { display: flex; gap: 8px; padding: 6px 12px 12px; align-items: flex-end; }
 textarea {
   flex: 1; resize: none; border: 1px solid var(--line); border-radius: 12px; padding: 9px 12px;
   font: inherit; color: var(--text); max-height: 120px; min-height: 40px; background: var(--surface);

@@ -137,10 +137,13 @@ export class ChatWidget {
       el(doc, "div", { className: "heading" },
         el(doc, "h2", { id: titleId, text: this.config.title || t.title }),
         el(doc, "p", { text: this.config.subtitle || t.subtitle })),
-      el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() }, t.humanButton),
       el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
         svg(doc, ICONS.close))),
-    this.status, this.log, this.typingStatus, form);
+    this.status, this.log, this.typingStatus,
+    el(doc, "div", { className: "actions" },
+      el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
+        svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton }))),
+    form);
 
     this.root.append(this.panel, this.launcher);
     shadow.append(this.root);

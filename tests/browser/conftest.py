@@ -1,0 +1,66 @@
+"""Browser tests of the chat widget: Debian's Chromium, headless, driven by Playwright (no
+browser download), on the demo shop's pages served by the session's scratch assistant."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools.services import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries Google's hosts at every start,
+# which a closed network refuses.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "results" / "screenshots"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium (tools/install-chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shop(assistant) -> str:
+    return assistant.shop_url
+
+
+def _context(chromium, options):
+    context = chromium.new_context(**options)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh desktop browser (empty storage, no cookies)."""
+    context = _context(chromium, DESKTOP)
+    errors = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def phone(chromium):
+    context = _context(chromium, PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
