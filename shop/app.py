@@ -46,6 +46,11 @@ def customer_token(settings: Settings, customer_id: str) -> str:
     return jwt.encode(claims, settings.customer_token_secret, algorithm="HS256")
 
 
+def _date(iso: str) -> str:
+    # Python 3.10's fromisoformat doesn't read a "Z" suffix.
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%d %b %Y")
+
+
 def _script_json(value: dict) -> str:
     """JSON safe inside a <script> element: no "</script>" or "<!--" can close it early."""
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -133,7 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
             return page(request, "My orders", content, status=503)
         rows = "\n".join(
             f'        <tr><td>#{html.escape(o["number"])}</td>'
-            f'<td>{html.escape(datetime.fromisoformat(o["placed_at"]).strftime("%d %b %Y"))}</td>'
+            f'<td>{html.escape(_date(o["placed_at"]))}</td>'
             f'<td>{html.escape(", ".join(item["name"] for item in o["items"]))}</td></tr>'
             for o in orders) or '        <tr><td colspan="3">No orders yet.</td></tr>'
         content = _template("orders").substitute(name=html.escape(customers[customer_id]), rows=rows)
@@ -145,6 +150,10 @@ def create_app(settings: Settings) -> FastAPI:
             return Response("// the widget is not built: run `make web`\n", 404, media_type="text/javascript")
         return FileResponse(settings.widget_file, media_type="text/javascript",
                             headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status_code=204)
 
     @app.get("/health")
     def health():
