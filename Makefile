@@ -143,9 +143,10 @@ fuzz: install $(MODEL)
 	@mkdir -p results
 	@$(RASA_PY) -m tools.fuzz --messages $(FUZZ_MESSAGES)
 
-bench: install $(MODEL)
+bench: install browser $(MODEL)
 	@mkdir -p var results
 	@$(RASA_PY) -m tools.benchmark --out results/benchmark.json
+	@$(ACTIONS_PY) -m tools.widget_benchmark --out results/widget_benchmark.json
 
 # Re-resolves each dependency set in a scratch virtualenv and pins the result.
 lock: python310
