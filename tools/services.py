@@ -232,6 +232,9 @@ def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[As
                             tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
                             log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
         running.extra_env.setdefault("WIDGET_ALLOWED_ORIGINS", running.shop_url)
+        # Messaging channels off unless the caller turns them on, whatever this shell has set.
+        for name in MESSAGING_VARIABLES:
+            running.extra_env.setdefault(name, "")
         running.start()
         try:
             yield running

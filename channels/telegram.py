@@ -1,0 +1,124 @@
+"""Telegram: Rasa's Telegram connector, switched off when unset, with a secret-token webhook,
+a configurable Bot API address, and buttons that fit Telegram's limits.
+
+Webhook: /webhooks/telegram/webhook, registered with Telegram at startup (and again on
+POST /webhooks/telegram/set_webhook) together with the secret Telegram then sends back in
+every update's X-Telegram-Bot-Api-Secret-Token header.
+"""
+import asyncio
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from aiogram.bot.api import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
+from aiogram.utils.exceptions import TelegramAPIError
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from sanic import Blueprint
+from sanic.request import Request
+
+from channels.numbered_choices import numbered_choices
+from channels.signed import require_signature, same
+from channels.switch import SwitchedChannel, setting
+
+logger = logging.getLogger(__name__)
+
+# https://core.telegram.org/bots/api#inlinekeyboardbutton: callback_data is 1-64 bytes.
+CALLBACK_DATA_BYTES = 64
+
+
+class TelegramMessages(TelegramOutput):
+    """Rasa's Telegram output on the configured Bot API server."""
+
+    def __init__(self, access_token: Text, api_url: Text, secret_token: Text) -> None:
+        super().__init__(access_token)
+        if api_url:
+            self.server = TelegramAPIServer.from_base(api_url)
+        self.secret_token = secret_token
+        self._me: Optional[User] = None
+
+    async def get_me(self) -> User:
+        # Rasa's handler asks for the bot's name on every update; it never changes.
+        if self._me is None:
+            self._me = await super().get_me()
+        return self._me
+
+    async def set_webhook(self, url: Text, **kwargs: Any) -> bool:
+        # aiogram 2.15 predates the secret_token parameter (Bot API 6.1), so call it directly.
+        return await self.request("setWebhook", {
+            "url": url,
+            "secret_token": self.secret_token,
+            "allowed_updates": json.dumps(["message", "edited_message", "callback_query"]),
+        })
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        if all(len(str(b["payload"]).encode("utf-8")) <= CALLBACK_DATA_BYTES for b in buttons):
+            # One button a row: our titles are sentences, and a row squeezes them unreadable.
+            keyboard = InlineKeyboardMarkup(row_width=1)
+            keyboard.add(*[InlineKeyboardButton(b["title"], callback_data=b["payload"]) for b in buttons])
+            await self.send_message(recipient_id, text, reply_markup=keyboard)
+        else:
+            await self.send_message(recipient_id, numbered_choices(text, buttons))
+
+    async def button_used(self, callback_query: Dict[Text, Any]) -> None:
+        """Stops the button's progress spinner and removes the keyboard it was on, so an
+        answered question's buttons go away (as in the website widget)."""
+        message = callback_query.get("message") or {}
+        try:
+            await self.answer_callback_query(callback_query["id"])
+            if message.get("message_id"):
+                await self.edit_message_reply_markup(message["chat"]["id"], message["message_id"])
+        except (TelegramAPIError, KeyError) as error:
+            logger.warning("Telegram: could not retire a used button: %s", error)
+
+
+class TelegramChannel(SwitchedChannel, TelegramInput):
+    title = "Telegram"
+    settings = {
+        "access_token": "TELEGRAM_ACCESS_TOKEN",
+        "verify": "TELEGRAM_BOT_NAME",
+        "webhook_url": "TELEGRAM_WEBHOOK_URL",
+        "secret_token": "TELEGRAM_SECRET_TOKEN",
+    }
+
+    def configure(self, credentials: Dict[Text, Any]) -> None:
+        self.secret_token = setting(credentials, "secret_token", "")
+        self.api_url = setting(credentials, "api_url", "")  # "" is https://api.telegram.org
+        self.debug_mode = False  # a failing update is logged, not raised at Telegram
+        self.output: Optional[TelegramMessages] = None
+
+    def signed(self, request: Request) -> bool:
+        return same(self.secret_token, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = require_signature(super().blueprint(on_new_message), self.title, self.signed, self.name())
+
+        @webhook.middleware("request")
+        async def retire_used_buttons(request: Request) -> None:
+            # Runs after the signature check; Rasa's handler then reads the button's payload.
+            if request.method == "POST" and request.path.endswith("/webhook"):
+                update = request.json if isinstance(request.json, dict) else {}
+                if update.get("callback_query") and self.output:
+                    asyncio.create_task(self.output.button_used(update["callback_query"]))
+
+        return webhook
+
+    def get_output_channel(self) -> TelegramMessages:
+        self.output = TelegramMessages(self.access_token, self.api_url, self.secret_token)
+        asyncio.run(self._register_webhook())
+        return self.output
+
+    async def _register_webhook(self) -> None:
+        # A Bot of its own: its HTTP session belongs to this short-lived event loop, and the
+        # output's must be created later, in the server's.
+        bot = TelegramMessages(self.access_token, self.api_url, self.secret_token)
+        try:
+            await bot.set_webhook(self.webhook_url)
+            logger.info("Telegram webhook registered: %s", self.webhook_url)
+        except TelegramAPIError as error:
+            # The website and the other channels still work; POST .../set_webhook retries.
+            logger.error("Telegram: could not register the webhook %s: %s", self.webhook_url, error)
+        finally:
+            await bot.close()

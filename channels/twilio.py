@@ -1,0 +1,106 @@
+"""SMS and WhatsApp through Twilio: Rasa's Twilio connector, switched off when unset, with
+signed webhooks, a configurable API address, and buttons as numbered choices.
+
+Two channels, two webhooks: /webhooks/twilio/webhook (SMS) and
+/webhooks/twilio_whatsapp/webhook (WhatsApp), one Twilio account for both.
+"""
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit, urlunsplit
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from sanic import Blueprint
+from sanic.request import Request
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+
+from channels.numbered_choices import numbered_choices
+from channels.signed import require_signature
+from channels.switch import SwitchedChannel, setting
+
+# The Twilio client logs ten INFO lines per message sent; keep its warnings only.
+_api_log = logging.getLogger(f"{__name__}.api")
+_api_log.setLevel(logging.WARNING)
+
+
+class TwilioApi(TwilioHttpClient):
+    """Sends the client's calls to `base_url` (a regional or test endpoint) instead of
+    https://api.twilio.com, keeping the path; with a timeout, since sends block the server."""
+
+    def __init__(self, base_url: Text) -> None:
+        super().__init__(timeout=10, logger=_api_log)
+        self.base = urlsplit(base_url.rstrip("/")) if base_url else None
+
+    def request(self, method: Text, url: Text, *args: Any, **kwargs: Any):
+        if self.base:
+            path, query = urlsplit(url)[2:4]
+            url = urlunsplit((self.base.scheme, self.base.netloc, self.base.path + path, query, ""))
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioMessages(TwilioOutput):
+    """Rasa's Twilio output on the configured API, with buttons as numbered choices."""
+
+    def __init__(self, account_sid: Text, auth_token: Text, number: Text, api_url: Text) -> None:
+        super().__init__(account_sid, auth_token, number)
+        self.http_client = TwilioApi(api_url)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        # One message, so that the numbers arrive with the question they answer (Rasa's
+        # default sends each button as a message of its own).
+        await self._send_message({"to": recipient_id, "from_": self.twilio_number,
+                                  "body": numbered_choices(text, buttons)})
+
+
+class TwilioSmsChannel(SwitchedChannel, TwilioInput):
+    title = "Twilio SMS"
+    settings = {
+        "account_sid": "TWILIO_ACCOUNT_SID",
+        "auth_token": "TWILIO_AUTH_TOKEN",
+        "twilio_number": "TWILIO_SMS_NUMBER",
+        # Twilio signs the URL it posts to, which only the proxy in front of us knows.
+        "webhook_url": "TWILIO_SMS_WEBHOOK_URL",
+    }
+
+    def configure(self, credentials: Dict[Text, Any]) -> None:
+        self.webhook_url = setting(credentials, "webhook_url", "")
+        self.api_url = setting(credentials, "api_url", "")  # "" is https://api.twilio.com
+
+    def signed(self, request: Request) -> bool:
+        """X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, of the public
+        webhook URL followed by every POST parameter name and value, sorted by name."""
+        signature = request.headers.get("X-Twilio-Signature", "")
+        return bool(signature) and RequestValidator(self.auth_token).validate(
+            self.webhook_url, request.form, signature)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        # Rasa names every Twilio blueprint "twilio_webhook"; Sanic wants unique names, and
+        # scopes blueprint middleware (the signature check) by name.
+        webhook.name = f"{self.name()}_webhook"
+        return require_signature(webhook, self.title, self.signed, self.name())
+
+    def get_output_channel(self) -> TwilioMessages:
+        return TwilioMessages(self.account_sid, self.auth_token, self.twilio_number, self.api_url)
+
+
+class TwilioWhatsAppChannel(TwilioSmsChannel):
+    title = "Twilio WhatsApp"
+    settings = {
+        "account_sid": "TWILIO_ACCOUNT_SID",
+        "auth_token": "TWILIO_AUTH_TOKEN",
+        "twilio_number": "TWILIO_WHATSAPP_NUMBER",
+        "webhook_url": "TWILIO_WHATSAPP_WEBHOOK_URL",
+    }
+
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio_whatsapp"
+
+    def configure(self, credentials: Dict[Text, Any]) -> None:
+        super().configure(credentials)
+        # Twilio addresses WhatsApp numbers as "whatsapp:+14155238886".
+        if not self.twilio_number.startswith("whatsapp:"):
+            self.twilio_number = f"whatsapp:{self.twilio_number}"

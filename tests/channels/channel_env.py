@@ -1,0 +1,76 @@
+"""The settings the channel tests give the assistant, and what they expect back from
+domain.yml."""
+import re
+import uuid
+from typing import Any, Dict, List
+
+import yaml
+
+from fake_providers import Recorder
+from tools.services import ROOT
+
+TELEGRAM_BOT_NAME = "refurb_support_test_bot"
+PUBLIC = "https://support.example.test"  # where the proxy in front of the Rasa server is
+
+# Made-up credentials, in the providers' formats.
+SETTINGS = {
+    "TELEGRAM_ACCESS_TOKEN": "123456789:AAHtest-token_for-the-fake-Bot-API-1234",
+    "TELEGRAM_BOT_NAME": TELEGRAM_BOT_NAME,
+    "TELEGRAM_WEBHOOK_URL": f"{PUBLIC}/webhooks/telegram/webhook",
+    "TELEGRAM_SECRET_TOKEN": "telegram-secret_" + uuid.uuid4().hex,
+    "FACEBOOK_VERIFY_TOKEN": "verify-" + uuid.uuid4().hex,
+    "FACEBOOK_APP_SECRET": uuid.uuid4().hex,
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "EAAtestpagetoken" + uuid.uuid4().hex,
+    "SLACK_BOT_TOKEN": "xoxb-1234-5678-" + uuid.uuid4().hex[:24],
+    "SLACK_SIGNING_SECRET": uuid.uuid4().hex,
+    "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
+    "TWILIO_AUTH_TOKEN": uuid.uuid4().hex,
+    "TWILIO_SMS_NUMBER": "+15005550006",
+    "TWILIO_SMS_WEBHOOK_URL": f"{PUBLIC}/webhooks/twilio/webhook",
+    "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+    "TWILIO_WHATSAPP_WEBHOOK_URL": f"{PUBLIC}/webhooks/twilio_whatsapp/webhook",
+}
+
+
+def api_urls(recorder: Recorder) -> Dict[str, str]:
+    return {
+        "TELEGRAM_API_URL": f"{recorder.url}/telegram",
+        "FACEBOOK_API_URL": f"{recorder.url}/facebook/v19.0",
+        "SLACK_API_URL": f"{recorder.url}/slack/api/",
+        "TWILIO_API_URL": f"{recorder.url}/twilio",
+    }
+
+
+def credentials_variables() -> Dict[str, List[str]]:
+    """The ${VARIABLES} each messaging channel reads in credentials.yml, by class path."""
+    sections = yaml.safe_load((ROOT / "credentials.yml").read_text())
+    return {name: [variable for value in values.values() for variable in re.findall(r"\$\{(\w+)\}", str(value))]
+            for name, values in sections.items() if name.startswith("channels.") and "website" not in name}
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def response(name: str, **slots: Any) -> Dict[str, Any]:
+    """A response's variation in domain.yml for these slot values, as Rasa picks it: the
+    first whose conditions they meet (a slot not given is null). Has "text", maybe "buttons"."""
+    for variation in DOMAIN["responses"][name]:
+        if all(slots.get(c["name"]) == c["value"] for c in variation.get("condition", [])):
+            return {"text": _unescaped(variation["text"]),
+                    **({"buttons": [{"title": _unescaped(b["title"]), "payload": _unescaped(b["payload"])}
+                                    for b in variation["buttons"]]} if "buttons" in variation else {})}
+    raise KeyError(f"{name} has no variation for {slots}")
+
+
+def _unescaped(template: str) -> str:
+    """As Rasa sends a template without {slot} placeholders: "{{" and "}}" are braces."""
+    return template.replace("{{", "{").replace("}}", "}")
+
+
+def numbered(text: str, buttons: List[Dict[str, str]]) -> str:
+    """The numbered-choices format, as specified: the text, then "1. Title" lines."""
+    return "\n".join([text] + [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)])
