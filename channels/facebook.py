@@ -3,10 +3,13 @@ signature, on a configurable Graph API address, with buttons that fit Messenger'
 
 Webhook: /webhooks/facebook/webhook (GET answers Facebook's verification challenge).
 """
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from fbmessenger import MessengerClient
+from fbmessenger.elements import Text as FacebookText
+from fbmessenger.sender_actions import SenderAction
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 from sanic import Blueprint, response
@@ -54,6 +57,21 @@ class FacebookMessages(MessengerBot):
     drops them all beyond that. Ours sends quick replies (up to 11, gone once used, as in
     the website widget); when the titles are too long, the choices as numbered lines with
     quick replies "1", "2", ..., so a tap and a typed number both work."""
+
+    # fbmessenger is synchronous: each call runs in a thread so that a slow Graph API
+    # doesn't hold up every other conversation on the server.
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in text.strip().split("\n\n"):
+            await asyncio.to_thread(self.send, recipient_id, FacebookText(text=part))
+
+    async def send_quick_replies(self, recipient_id: Text, text: Text,
+                                 quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        message = FacebookText(text=text, quick_replies=self._convert_to_quick_reply(quick_replies))
+        await asyncio.to_thread(self.send, recipient_id, message)
+
+    async def send_action(self, recipient_id: Text, sender_action: Text) -> None:
+        await asyncio.to_thread(self.messenger_client.send_action, SenderAction(sender_action).to_dict(),
+                                recipient_id)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:

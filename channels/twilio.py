@@ -4,12 +4,14 @@ signed webhooks, a configurable API address, and buttons as numbered choices.
 Two channels, two webhooks: /webhooks/twilio/webhook (SMS) and
 /webhooks/twilio_whatsapp/webhook (WhatsApp), one Twilio account for both.
 """
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import urlsplit, urlunsplit
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from twilio.base.exceptions import TwilioRestException
 from sanic import Blueprint
 from sanic.request import Request
 from twilio.http.http_client import TwilioHttpClient
@@ -19,6 +21,7 @@ from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
 from channels.switch import SwitchedChannel, setting
 
+logger = logging.getLogger(__name__)
 # The Twilio client logs ten INFO lines per message sent; keep its warnings only.
 _api_log = logging.getLogger(f"{__name__}.api")
 _api_log.setLevel(logging.WARNING)
@@ -45,6 +48,15 @@ class TwilioMessages(TwilioOutput):
     def __init__(self, account_sid: Text, auth_token: Text, number: Text, api_url: Text) -> None:
         super().__init__(account_sid, auth_token, number)
         self.http_client = TwilioApi(api_url)
+
+    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+        # The Twilio client is synchronous: in a thread, so that the server keeps serving.
+        # (Rasa's version retries in a loop that never runs again after an error.)
+        try:
+            return await asyncio.to_thread(self.messages.create, **message_data)
+        except TwilioRestException as error:
+            logger.warning("Twilio refused a message: %s (code %s)", error.msg, error.code)
+            return None
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
