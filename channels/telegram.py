@@ -106,8 +106,11 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
         return webhook
 
     def get_output_channel(self) -> TelegramMessages:
-        self.output = TelegramMessages(self.access_token, self.api_url, self.secret_token)
-        asyncio.run(self._register_webhook())
+        # First called by blueprint() at startup, before the server's event loop runs; later
+        # (the HTTP API's output_channel=latest) from inside it, where asyncio.run can't go.
+        if self.output is None:
+            self.output = TelegramMessages(self.access_token, self.api_url, self.secret_token)
+            asyncio.run(self._register_webhook())
         return self.output
 
     async def _register_webhook(self) -> None:

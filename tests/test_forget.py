@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from customer_chat import Chat, customer_token
 from tools.services import RASA_VENV, ROOT
 
 pytestmark = pytest.mark.e2e
@@ -24,8 +25,6 @@ def stored(assistant, sender):
 
 
 def test_erasure_by_email_order_number_or_customer_id_and_retention(assistant, chat):
-    from conftest import Chat, customer_token
-
     anonymous, logged_in, other = chat, Chat(assistant.rest_webhook), Chat(assistant.rest_webhook)
     anonymous.say("where is order 40512351")
     anonymous.say("ana.martin@example.com")

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import EMAIL, OWNER, customer_token
+from customer_chat import EMAIL, OWNER, customer_token
 
 pytestmark = pytest.mark.e2e
 

@@ -4,6 +4,7 @@ import pytest
 import requests
 
 from channel_env import credentials_variables
+from tools.services import MESSAGING_VARIABLES, ROOT
 
 OPTIONAL = {"TELEGRAM_API_URL", "FACEBOOK_API_URL", "SLACK_API_URL", "TWILIO_API_URL"}
 CHANNELS = {"telegram": "channels.telegram.TelegramChannel", "facebook": "channels.facebook.FacebookChannel",
@@ -13,6 +14,14 @@ CHANNELS = {"telegram": "channels.telegram.TelegramChannel", "facebook": "channe
 
 def test_every_messaging_channel_in_credentials_yml_is_tested_here():
     assert set(credentials_variables()) == set(CHANNELS.values())
+
+
+def test_every_channel_variable_defaults_to_empty_in_make_and_in_test_assistants():
+    """Rasa refuses to start on an unset ${VARIABLE} in credentials.yml."""
+    used = {v for variables in credentials_variables().values() for v in variables}
+    assert used == set(MESSAGING_VARIABLES)
+    defaults = (ROOT / "defaults.mk").read_text().splitlines()
+    assert all(f"{variable} ?=" in defaults for variable in used)
 
 
 @pytest.mark.parametrize("webhook", sorted(CHANNELS))
