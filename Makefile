@@ -17,6 +17,8 @@ BACKEND_PY := $(BACKEND_VENV)/bin/python
 
 SPACY_PIPELINE := build/spacy-en
 MODEL := models/assistant.tar.gz
+# The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script.
+WIDGET := web/dist/support-chat.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard language/*.py) \
 	$(SPACY_PIPELINE)/.built
 
@@ -71,8 +73,6 @@ $(BACKEND_VENV)/.installed: requirements/backend.txt requirements/backend.lock |
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed $(WIDGET)
 
-# The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script.
-WIDGET := web/dist/support-chat.js
 $(WIDGET): web/package.json web/package-lock.json $(wildcard web/src/*.js)
 	@echo "==> Chat widget ($(WIDGET))"
 	@cd web && npm ci --no-audit --no-fund --loglevel=error --no-progress >/dev/null

@@ -17,7 +17,9 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture(scope="session")
+# Module-wide, not session-wide: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and tests elsewhere call asyncio.run.
+@pytest.fixture(scope="module")
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium (tools/install-chromium)")
