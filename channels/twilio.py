@@ -6,14 +6,14 @@ Two channels, two webhooks: /webhooks/twilio/webhook (SMS) and
 """
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Text
 from urllib.parse import urlsplit, urlunsplit
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
-from twilio.base.exceptions import TwilioRestException
 from sanic import Blueprint
 from sanic.request import Request
+from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
@@ -29,7 +29,8 @@ _api_log.setLevel(logging.WARNING)
 
 class TwilioApi(TwilioHttpClient):
     """Sends the client's calls to `base_url` (a regional or test endpoint) instead of
-    https://api.twilio.com, keeping the path; with a timeout, since sends block the server."""
+    https://api.twilio.com, keeping the path; with a timeout, so that a hung API can't hold a
+    send (and its thread) forever."""
 
     def __init__(self, base_url: Text) -> None:
         super().__init__(timeout=10, logger=_api_log)
