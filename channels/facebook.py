@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from channels.numbered_choices import numbered_choices
 from channels.signed import hmac_hex, require_signature, same
-from channels.switch import SwitchedChannel, setting
+from channels.switch import SwitchedChannel
 
 logger = logging.getLogger(__name__)
 
@@ -125,16 +125,14 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
     }
 
     def configure(self, credentials: Dict[Text, Any]) -> None:
-        self.api_url = setting(credentials, "api_url", "")  # "" is https://graph.facebook.com
+        # One client (and its connection pool) for every delivery and reply.
+        self.graph = GraphApi(self.fb_access_token, self.fb_secret, self.api_url)
 
     def signed(self, request: Request) -> bool:
         """X-Hub-Signature-256: "sha256=" and the HMAC-SHA256 of the body, keyed with the
         app secret (Rasa's connector checks only the older SHA-1 header)."""
         expected = "sha256=" + hmac_hex(self.fb_secret, request.body)
         return same(expected, request.headers.get("X-Hub-Signature-256"))
-
-    def client(self) -> GraphApi:
-        return GraphApi(self.fb_access_token, self.fb_secret, self.api_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Rasa's routes, except that the POST handler uses the clients above.
@@ -153,11 +151,11 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            conversation = FacebookConversation(self.client(), on_new_message)
+            conversation = FacebookConversation(self.graph, on_new_message)
             await conversation.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 
         return require_signature(webhook, self.title, self.signed, self.name())
 
     def get_output_channel(self) -> FacebookMessages:
-        return FacebookMessages(self.client())
+        return FacebookMessages(self.graph)

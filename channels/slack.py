@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
-from channels.switch import SwitchedChannel, setting
+from channels.switch import SwitchedChannel
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +76,6 @@ class SlackChannel(SwitchedChannel, SlackInput):
         "slack_token": "SLACK_BOT_TOKEN",
         "slack_signing_secret": "SLACK_SIGNING_SECRET",
     }
-
-    def configure(self, credentials: Dict[Text, Any]) -> None:
-        self.api_url = setting(credentials, "api_url", "")  # "" is https://slack.com/api/
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = require_signature(super().blueprint(on_new_message), self.title,

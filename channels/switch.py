@@ -53,11 +53,13 @@ class SwitchedChannel:
 
     `settings` maps each credentials.yml key the channel cannot work without to the
     environment variable credentials.yml reads it from (for the 404 answer and the log);
-    tests/channels checks the two agree.
+    tests/channels checks the two agree. Every channel also reads `api_url`, the provider
+    API's address: empty means the provider's own.
     """
 
     title: Text = ""
     settings: Dict[Text, Text] = {}
+    api_url: Text = ""
 
     def configure(self, credentials: Dict[Text, Any]) -> None:
         """Reads the settings Rasa's connector doesn't know (API address, secrets)."""
@@ -68,6 +70,7 @@ class SwitchedChannel:
         unset = [variable for key, variable in cls.settings.items() if not credentials.get(key)]
         if not unset:
             channel = super().from_credentials(credentials)  # type: ignore[misc]
+            channel.api_url = setting(credentials, "api_url")
             channel.configure(credentials)
             return channel
         off = ChannelOff(cls.name(), cls.title, list(cls.settings.values()), unset)  # type: ignore[attr-defined]
@@ -79,6 +82,6 @@ class SwitchedChannel:
         return off
 
 
-def setting(credentials: Dict[Text, Any], key: Text, default: Text) -> Text:
-    """An optional setting: empty in credentials.yml (the variable is unset) means the default."""
-    return (credentials.get(key) or default).strip()
+def setting(credentials: Dict[Text, Any], key: Text) -> Text:
+    """A setting Rasa's connector doesn't read; "" when its variable is empty."""
+    return (credentials.get(key) or "").strip()

@@ -84,8 +84,7 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
     }
 
     def configure(self, credentials: Dict[Text, Any]) -> None:
-        self.secret_token = setting(credentials, "secret_token", "")
-        self.api_url = setting(credentials, "api_url", "")  # "" is https://api.telegram.org
+        self.secret_token = setting(credentials, "secret_token")
         self.debug_mode = False  # a failing update is logged, not raised at Telegram
         self.output: Optional[TelegramMessages] = None
 

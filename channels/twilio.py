@@ -78,25 +78,25 @@ class TwilioSmsChannel(SwitchedChannel, TwilioInput):
     }
 
     def configure(self, credentials: Dict[Text, Any]) -> None:
-        self.webhook_url = setting(credentials, "webhook_url", "")
-        self.api_url = setting(credentials, "api_url", "")  # "" is https://api.twilio.com
+        self.webhook_url = setting(credentials, "webhook_url")
+        self.validator = RequestValidator(self.auth_token)
+        # Rasa's handler asks for an output channel per message: one client serves them all.
+        self.output = TwilioMessages(self.account_sid, self.auth_token, self.twilio_number, self.api_url)
 
     def signed(self, request: Request) -> bool:
         """X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, of the public
         webhook URL followed by every POST parameter name and value, sorted by name."""
         signature = request.headers.get("X-Twilio-Signature", "")
-        return bool(signature) and RequestValidator(self.auth_token).validate(
-            self.webhook_url, request.form, signature)
+        return bool(signature) and self.validator.validate(self.webhook_url, request.form, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
-        # Rasa names every Twilio blueprint "twilio_webhook"; Sanic wants unique names, and
-        # scopes blueprint middleware (the signature check) by name.
+        # Rasa names every Twilio blueprint "twilio_webhook", and Sanic wants unique names.
         webhook.name = f"{self.name()}_webhook"
         return require_signature(webhook, self.title, self.signed, self.name())
 
     def get_output_channel(self) -> TwilioMessages:
-        return TwilioMessages(self.account_sid, self.auth_token, self.twilio_number, self.api_url)
+        return self.output
 
 
 class TwilioWhatsAppChannel(TwilioSmsChannel):
@@ -113,7 +113,7 @@ class TwilioWhatsAppChannel(TwilioSmsChannel):
         return "twilio_whatsapp"
 
     def configure(self, credentials: Dict[Text, Any]) -> None:
-        super().configure(credentials)
         # Twilio addresses WhatsApp numbers as "whatsapp:+14155238886".
         if not self.twilio_number.startswith("whatsapp:"):
             self.twilio_number = f"whatsapp:{self.twilio_number}"
+        super().configure(credentials)
