@@ -146,6 +146,7 @@ class OrderSummary:
     number: str
     placed_at: datetime
     item_names: Tuple[str, ...]
+    item_kinds: Tuple[str, ...] = ()
 
 
 class OrdersClient:
@@ -170,7 +171,8 @@ class OrdersClient:
         return bool(self._send("POST", "/verifications", json=body)["verified"])
 
     def customer_orders(self, customer_id: str) -> List[OrderSummary]:
-        return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]))
+        return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]),
+                             tuple(i["device_kind"] for i in o["items"]))
                 for o in self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}/orders")]
 
     def _get(self, path: str):

@@ -1,0 +1,95 @@
+"""What a customer's typed message says, read without NLU: as a reply to the assistant's
+own question ("I don't know it", "yep", "it's 40512351 I think", an e-mail inside a
+sentence), and whether they are upset or asking for a person.
+
+Plain Python. The phrases are data in actions/replies.yml, which support staff edit; the
+order number's and e-mail's forms are fixed here.
+"""
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from actions.identity import postcode_in
+
+PATTERNS_FILE = Path(__file__).with_name("replies.yml")
+
+DOESNT_HAVE = "doesnt_have"  # doesn't have, can't find or doesn't know what was asked for
+YES = "yes"
+NO = "no"
+
+# The marketplace's order numbers have exactly 8 digits (language/entity_patterns.yml).
+_ORDER_NUMBER = re.compile(r"(?<!\d)\d{8}(?!\d)")
+# A run of digits meant as an order number but of the wrong length ("4051235").
+_DIGITS = re.compile(r"(?<![\w@.])\d{5,12}(?![\w@])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# "my postcode is 75011", "it's SW1A 2HQ", "zip: 10001"
+_POSTCODE_LEAD_IN = re.compile(
+    r"^(?:(?:it is|its|it|my|the|delivery|postal|postcode|post code|post|zipcode|zip code|zip|code|is|was)\b[\s:,-]*)+",
+    re.IGNORECASE)
+_APOSTROPHES = re.compile(r"['’`]")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    data = yaml.safe_load(PATTERNS_FILE.read_text())
+    found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE, "upset", "wants_person")}
+    filler = "|".join(re.escape(f) for f in sorted(data["filler"], key=len, reverse=True))
+    for answer in (YES, NO):
+        phrases = "|".join(re.escape(p) for p in sorted(data[answer], key=len, reverse=True))
+        found[answer] = re.compile(rf"(?:(?:{filler}) )*(?:{phrases})(?: (?:{filler}|{phrases}))*")
+    return found
+
+
+def words(text: Optional[str]) -> str:
+    """The message as the patterns read it: lower case, no apostrophes, one space between words."""
+    plain = _APOSTROPHES.sub("", (text or "").lower())
+    return re.sub(r"[^a-z0-9@-]+", " ", plain).strip()
+
+
+def _found(kind: str, text: Optional[str]) -> bool:
+    plain = words(text)
+    return any(p.search(plain) for p in _patterns()[kind])
+
+
+def reply_kind(text: Optional[str]) -> Optional[str]:
+    """DOESNT_HAVE, YES or NO, or None when the reply is none of them."""
+    if _found(DOESNT_HAVE, text):
+        return DOESNT_HAVE
+    plain = words(text)
+    for answer in (YES, NO):
+        if _patterns()[answer].fullmatch(plain):
+            return answer
+    return None
+
+
+def upset(text: Optional[str]) -> bool:
+    return _found("upset", text)
+
+
+def wants_person(text: Optional[str]) -> bool:
+    return _found("wants_person", text)
+
+
+def order_number_in(text: Optional[str]) -> Optional[str]:
+    numbers = _ORDER_NUMBER.findall(text or "")
+    # Two numbers in one message: which one is meant is not ours to guess.
+    return numbers[0] if len(set(numbers)) == 1 else None
+
+
+def digits_in(text: Optional[str]) -> bool:
+    """Whether the message holds a number that looks meant as an order number."""
+    return bool(_DIGITS.search(text or ""))
+
+
+def email_in(text: Optional[str]) -> Optional[str]:
+    match = _EMAIL.search(text or "")
+    return match.group().rstrip(".") if match else None
+
+
+def postcode_in_reply(text: Optional[str]) -> Optional[str]:
+    """A postcode given on its own or after a few words ("my postcode is 75011")."""
+    candidate = _APOSTROPHES.sub("", (text or "").strip())
+    return postcode_in(candidate) or postcode_in(_POSTCODE_LEAD_IN.sub("", candidate))

@@ -1,0 +1,234 @@
+"""The order conversation's decisions (actions/order_conversation.py), without Rasa."""
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from actions.order_conversation import (
+    ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
+    MISMATCH_EMAIL, NOTHING_MORE, OFFER, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
+    WHICH_ORDER, Facts, may_see, next_step, question_of,
+)
+from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, UNAVAILABLE as BACKEND_DOWN, OrderSummary
+
+PLACED = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def order(number, *items):
+    """An order as the backend lists it: items as (name, kind)."""
+    return OrderSummary(number, PLACED, tuple(n for n, _ in items), tuple(k for _, k in items))
+
+
+# Ana's orders, newest first (backend/seed.yml)
+IPHONE_13 = order("40512345", ("iPhone 13 128GB", "smartphone"))
+MACBOOK = order("40512348", ("MacBook Air 13 (2020)", "laptop"))
+PIXEL = order("40512351", ("Pixel 7 128GB", "smartphone"))
+IPHONE_12 = order("40512360", ("iPhone 12 64GB", "smartphone"))
+WATCH = order("40512364", ("Galaxy Watch4", "smartwatch"))
+ANA = (IPHONE_13, MACBOOK, PIXEL, IPHONE_12, WATCH)
+
+
+def anonymous(intent, text="", **facts):
+    return Facts(intent=intent, text=text, **facts)
+
+
+def logged_in(intent, text="", orders=ANA, **facts):
+    return Facts(intent=intent, text=text, customer="cus_ana", customer_orders=orders, **facts)
+
+
+# ---- Answer first --------------------------------------------------------------------
+
+@pytest.mark.parametrize("topic", ["shipping_time", "order_late", "order_not_confirmed", "return_item",
+                                   "return_label", "return_deadline", "return_status", "refund_status"])
+def test_a_general_question_gets_the_rule_at_once(topic):
+    step = next_step(anonymous(topic, "when will my order ship?"))
+    assert (step.kind, step.topic) == (GENERAL, topic)
+    assert step.asks  # the offer: a number given next makes it exact
+
+
+def test_only_where_is_it_asks_for_the_order_number_first():
+    assert next_step(anonymous("track_order", "where is my order?")).kind == ASK_ORDER_NUMBER
+
+
+def test_the_number_after_the_offer_leads_to_the_check_that_the_order_is_theirs():
+    step = next_step(anonymous("inform", "40512351", asked=OFFER, topic="shipping_time", number_given="40512351"))
+    assert (step.kind, step.topic, step.order) == (ASK_VERIFICATION, "shipping_time", "40512351")
+
+
+def test_yes_to_the_offer_asks_for_the_number_and_no_ends_it():
+    assert next_step(anonymous("affirm", "sure", asked=OFFER, topic="return_label")).kind == ASK_ORDER_NUMBER
+    assert next_step(anonymous("deny", "no thanks", asked=OFFER, topic="return_label")).kind == NOTHING_MORE
+
+
+# ---- Replies understood in context ------------------------------------------------------
+
+@pytest.mark.parametrize("intent, text", [
+    ("nlu_fallback", "I don't know it"),
+    ("track_order", "i don't know my order number"),
+    ("deny", "can't find it"),
+    ("missing_package", "I lost the email"),
+    ("out_of_scope", "no idea, just tell me generally"),
+    ("deny", "/deny"),  # the "I don't have it" button
+    ("nlu_fallback", "nope"),
+])
+def test_not_having_the_order_number_gets_the_general_answer_whatever_nlu_said(intent, text):
+    step = next_step(anonymous(intent, text, asked=ORDER_NUMBER, topic="track_order"))
+    assert (step.kind, step.topic) == (GENERAL, "track_order")
+
+
+def test_not_having_the_email_or_postcode_gets_the_general_answer_and_forgets_the_number():
+    step = next_step(anonymous("order_not_confirmed", "I lost the email", asked=VERIFICATION,
+                               topic="shipping_time", remembered="40512348"))
+    assert (step.kind, step.topic, step.order) == (GENERAL, "shipping_time", None)
+
+
+def test_a_number_inside_a_sentence_is_the_answer():
+    step = next_step(anonymous("inform", "it's 40512351 I think", asked=ORDER_NUMBER, topic="track_order",
+                               number_given="40512351"))
+    assert (step.kind, step.order) == (ASK_VERIFICATION, "40512351")
+
+
+def test_an_email_or_postcode_is_checked_with_the_backend_then_answers():
+    asked = anonymous("inform", "my email is ana.martin@example.com ok", asked=VERIFICATION, topic="track_order",
+                      remembered="40512351", email="ana.martin@example.com")
+    assert (next_step(asked).kind, next_step(asked).order) == (VERIFY, "40512351")
+    verified = next_step(replace(asked, verified=True))
+    assert (verified.kind, verified.order, verified.verified_order) == (ANSWER, "40512351", "40512351")
+    postcode = anonymous("nlu_fallback", "75011", asked=VERIFICATION, remembered="40512351", postcode="75011")
+    assert next_step(postcode).kind == VERIFY
+
+
+def test_a_wrong_email_is_counted_and_asked_again_then_the_assistant_stops():
+    wrong = anonymous("inform", "ben.carter@example.com", asked=VERIFICATION, remembered="40512348",
+                      email="ben.carter@example.com", verified=False)
+    step = next_step(wrong)
+    assert (step.kind, step.lookup, step.failures) == (ASK_VERIFICATION, MISMATCH_EMAIL, 1)
+    postcode = next_step(replace(wrong, email=None, postcode="10001"))
+    assert postcode.lookup == MISMATCH
+    assert next_step(replace(wrong, failures=4)).kind == LOCKED
+    assert next_step(replace(wrong, failures=5, verified=None)).kind == LOCKED
+
+
+def test_a_number_of_the_wrong_length_is_asked_again():
+    step = next_step(anonymous("inform", "4051235", asked=ORDER_NUMBER, topic="track_order"))
+    assert (step.kind, step.lookup) == (ASK_ORDER_NUMBER, INVALID)
+
+
+def test_a_new_question_instead_of_the_number_is_answered():
+    step = next_step(anonymous("return_deadline", "how long is my return label valid?", asked=ORDER_NUMBER,
+                               topic="track_order"))
+    assert (step.kind, step.topic) == (GENERAL, "return_deadline")
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("out_of_scope", "what's the weather like?"),
+    ("missing_package", "it was stolen from my doorstep"),
+    ("nlu_fallback", "this is useless!!"),
+])
+def test_a_message_that_answers_nothing_asked_is_left_to_its_own_rule(intent, text):
+    assert next_step(anonymous(intent, text, asked=ORDER_NUMBER, topic="track_order")).kind == PASS
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("deny", "no!! i want a real person NOW"),
+    ("inform", "this is ridiculous"),
+])
+def test_someone_upset_or_asking_for_a_person_is_offered_one(intent, text):
+    assert next_step(anonymous(intent, text, asked=ORDER_NUMBER, topic="track_order")).kind == OFFER_PERSON
+
+
+def test_what_each_situation_asks():
+    assert [question_of(s) for s in ("ask_order_id", "ask_verification", "choose_order_3", "general", "in_transit")] == [
+        ORDER_NUMBER, VERIFICATION, WHICH_ORDER, OFFER, None]
+
+
+# ---- Who may see an order ---------------------------------------------------------------
+
+def test_only_the_owner_or_a_verified_anonymous_customer_may_see_an_order():
+    assert may_see("cus_ana", "40512351", customer="cus_ana", verified_order=None)
+    assert not may_see("cus_ana", "40512351", customer="cus_ben", verified_order="40512351")
+    assert may_see("cus_ana", "40512351", customer=None, verified_order="40512351")
+    assert not may_see("cus_ana", "40512351", customer=None, verified_order="40512348")
+
+
+def test_an_anonymous_customer_proves_the_order_before_anything_is_looked_up():
+    step = next_step(anonymous("track_order", "where is order 40512351", number_given="40512351"))
+    assert (step.kind, step.order) == (ASK_VERIFICATION, "40512351")
+    assert next_step(anonymous("track_order", "and now?", remembered="40512351",
+                               verified_order="40512351")).kind == ANSWER
+
+
+# ---- Logged-in customers and orders by what they are --------------------------------------
+
+def test_a_logged_in_customers_orders_are_listed_first():
+    step = next_step(Facts(intent="track_order", text="where is my order?", customer="cus_ana"))
+    assert step.kind == LIST_ORDERS
+
+
+def test_a_logged_in_customer_with_one_order_gets_its_answer_straight_away():
+    step = next_step(logged_in("shipping_time", "when will it ship?", orders=(MACBOOK,)))
+    assert (step.kind, step.order) == (ANSWER, "40512348")
+
+
+def test_a_logged_in_customer_with_several_orders_chooses_among_the_latest_three():
+    step = next_step(logged_in("track_order", "where is my order?"))
+    assert step.kind == CHOOSE_ORDER and step.choices == (IPHONE_13, MACBOOK, PIXEL)
+
+
+@pytest.mark.parametrize("text, devices, number", [
+    ("when will my macbook ship", ["MacBook"], "40512348"),
+    ("where is my iphone 13", ["iPhone 13"], "40512345"),
+    ("has my watch arrived", ["watch"], "40512364"),
+    ("where's the pixel", [], "40512351"),  # no device entity: the item's own name in the text
+])
+def test_a_product_named_picks_that_order(text, devices, number):
+    step = next_step(logged_in("track_order", text, devices=tuple(devices)))
+    assert (step.kind, step.order) == (ANSWER, number)
+
+
+def test_two_orders_of_that_kind_ask_which_one():
+    step = next_step(logged_in("return_label", "where's the label for my iphone", devices=("iPhone",)))
+    assert step.kind == CHOOSE_ORDER and step.choices == (IPHONE_13, IPHONE_12)
+
+
+def test_a_reply_to_which_one_by_what_sets_it_apart():
+    asked = logged_in("inform", "the 12", asked=WHICH_ORDER, topic="return_label",
+                      offered=("40512345", "40512360"))
+    assert (next_step(asked).kind, next_step(asked).order) == (ANSWER, "40512360")
+    assert next_step(replace(asked, text="I don't know", intent="nlu_fallback")).kind == GENERAL
+    assert next_step(replace(asked, text="none of them", intent="deny")).kind == ASK_ORDER_NUMBER
+
+
+def test_another_product_switches_away_from_the_order_being_discussed():
+    step = next_step(logged_in("return_label", "also i need to send back my iphone 13, where's the return label",
+                               devices=("iPhone 13",), remembered="40512348", topic="shipping_time"))
+    assert (step.kind, step.topic, step.order) == (ANSWER, "return_label", "40512345")
+
+
+def test_a_product_not_in_any_order_is_never_guessed():
+    step = next_step(logged_in("track_order", "where is my iphone 15", devices=("iPhone 15",), remembered="40512348"))
+    assert step.kind == CHOOSE_ORDER and step.order is None
+    single = next_step(logged_in("track_order", "where is my iphone 15", devices=("iPhone 15",), orders=(MACBOOK,)))
+    assert single.kind == ASK_ORDER_NUMBER
+
+
+def test_an_anonymous_customer_naming_another_product_gets_the_rule_not_the_verified_order():
+    step = next_step(anonymous("return_label", "and my iphone 13, where's the return label", devices=("iPhone 13",),
+                               remembered="40512348", verified_order="40512348",
+                               remembered_things=("MacBook Air 13 (2020)", "laptop")))
+    assert (step.kind, step.order) == (GENERAL, None)
+    same = next_step(anonymous("return_label", "the macbook's label?", devices=("MacBook",), remembered="40512348",
+                               verified_order="40512348", remembered_things=("MacBook Air 13 (2020)", "laptop")))
+    assert (same.kind, same.order) == (ANSWER, "40512348")
+
+
+# ---- When the backend can't answer ----------------------------------------------------------
+
+@pytest.mark.parametrize("lookup, kind", [
+    (NOT_FOUND, ASK_ORDER_NUMBER), (INVALID, ASK_ORDER_NUMBER), (TOO_MANY_ATTEMPTS, LOCKED), (BACKEND_DOWN, UNAVAILABLE),
+])
+def test_what_the_backend_refused_decides_the_answer(lookup, kind):
+    step = next_step(anonymous("inform", "99999999", number_given="99999999", lookup=lookup))
+    assert step.kind == kind
+    if kind == ASK_ORDER_NUMBER:
+        assert (step.lookup, step.order) == (lookup, None)
