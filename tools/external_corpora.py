@@ -33,6 +33,8 @@ FOLDERS = {"banking77": "task-specific-datasets", "hwu64": "NLU-Evaluation-Data"
 
 # (text, source label, where it comes from)
 Raw = Tuple[str, str, str]
+# A dialogue corpus's first turns are sampled evenly over its services (flights, restaurants...).
+SERVICE = re.compile(r"\bservice (\S+)")
 
 
 def banking77(folder: Path, split: str) -> Iterator[Raw]:
@@ -60,7 +62,8 @@ def sgd(folder: Path, split: str) -> Iterator[Raw]:
             for index, turn in enumerate(user_turns):
                 acts = "+".join(sorted({a["act"] for frame in turn["frames"] for a in frame["actions"]}))
                 yield (turn["utterance"], f"first {acts}" if index == 0 else acts,
-                       f"sgd {split}/{path.name} {dialogue['dialogue_id']} turn {index}")
+                       f"sgd {split}/{path.name} {dialogue['dialogue_id']} turn {index} "
+                       f"service {turn['frames'][0]['service'] if turn['frames'] else '-'}")
 
 
 def abcd(folder: Path, split: str) -> Iterator[Raw]:
@@ -102,8 +105,8 @@ def stable_order(items: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]]:
 
 
 def sample(candidates: Dict[str, Dict[str, List[Tuple[str, str]]]], caps: Dict[str, int]):
-    """Per intent, up to its cap, taking the source labels in turn (so that out_of_scope
-    spreads over every other domain rather than the largest one)."""
+    """Per intent, up to its cap, taking the source labels (and services) in turn, so that
+    out_of_scope spreads over every other domain rather than the largest one."""
     chosen = {}
     for intent, by_label in candidates.items():
         cap = caps["out_of_scope" if intent == "out_of_scope" else "in_scope"]
@@ -145,7 +148,9 @@ def collect(corpora_dir: Path, mapping: Dict, split: str, exclude: set) -> Dict:
             key = normalised(text)
             if intent and usable(text) and key not in seen:
                 seen.add(key)
-                candidates[intent][f"{name}:{label}"].append((text, source))
+                service = SERVICE.search(source) if label.startswith("first ") else None
+                group = f"{name}:{label}" + (f":{service.group(1)}" if service else "")
+                candidates[intent][group].append((text, source))
     return candidates
 
 
