@@ -7,14 +7,12 @@ SentenceEmbeddingFeaturizer) beside TF-IDF character n-grams of its text, scaled
 the training data's wording (README, "Measurements"). Rasa's own LogisticRegressionClassifier
 can't weigh the two kinds of features against each other nor regularise, hence this one.
 
-Digits are read as zeros: "40512351" and "75011" look like an order number and a postcode,
-whichever they are.
+Order numbers and e-mail addresses are read in one canonical form (language/canonical.py).
 
 A message with two questions ("my order is late and can i just return it instead?") gets the
 intent of the whole, and, when one of its parts (language/clauses.py) is confidently another
 topic, that topic as `also_asked` in the parse data, for the dialogue to answer or offer.
 """
-import re
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -29,15 +27,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
+from language.canonical import canonical
 from language.clauses import clauses
 from language.minilm import shared_encoder
 
-DIGIT = re.compile(r"\d")
 ALSO_ASKED = "also_asked"
 
 
 def wording(text: str) -> str:
-    return DIGIT.sub("0", text.lower())
+    return canonical(text).lower()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -91,7 +89,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         topics = self._config["also_asked_topics"]
         if len(parts) < 2 or not topics:
             return None
-        meaning = shared_encoder(self._config["model_dir"]).encode(parts)
+        meaning = shared_encoder(self._config["model_dir"]).encode([canonical(p) for p in parts])
         names = self._classifier.classes_
         for row in self._classifier.predict_proba(self._combined(meaning, parts)):
             best = int(np.argmax(row))

@@ -14,6 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from language.canonical import canonical
 from language.minilm import shared_encoder
 
 
@@ -56,7 +57,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         size = self._config["batch_size"]
         for start in range(0, len(with_text), size):
             batch = with_text[start : start + size]
-            vectors = self._encoder.encode([m.get(TEXT) for m in batch])
+            # Order numbers and e-mails in one form: the number typed doesn't change the meaning.
+            vectors = self._encoder.encode([canonical(m.get(TEXT)) for m in batch])
             for message, vector in zip(batch, vectors):
                 self.add_features_to_message(
                     sequence=None, sentence=vector[None, :], attribute=TEXT, message=message

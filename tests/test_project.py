@@ -55,7 +55,10 @@ def test_held_out_set_shares_no_message_with_training_data():
         found = set()
         for path in paths:
             for block in yaml.safe_load(path.read_text()).get("nlu", []):
-                for line in block.get("examples", "").splitlines():
+                examples = block.get("examples") or ""
+                # A block's examples: "- text" lines, or a list of {text, metadata} (external.yml).
+                lines = examples.splitlines() if isinstance(examples, str) else [f"- {e['text']}" for e in examples]
+                for line in lines:
                     text = re.sub(r"\]\([a-z_]+\)|\[", "", line.strip()[2:]).strip().lower()
                     found.add(text)
         return found
