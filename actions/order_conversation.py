@@ -54,7 +54,6 @@ LIST_ORDERS = "list_orders"  # the logged-in customer's orders
 VERIFY = "verify"  # is this e-mail or postcode the order's?
 ANSWER = "answer"  # look the order up and answer about it
 
-ASKING = (GENERAL, ASK_ORDER_NUMBER, CHOOSE_ORDER, ASK_VERIFICATION)
 _QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, GENERAL: OFFER}
 
 # Why a question is asked again (`order_lookup`).
@@ -94,11 +93,6 @@ class Step:
     verified_order: Optional[str] = None
     failures: int = 0
 
-    @property
-    def asks(self) -> bool:
-        """Whether the customer's next message should be read as a reply to this step."""
-        return self.kind in ASKING
-
 
 @dataclass(frozen=True)
 class Meant:
@@ -137,6 +131,11 @@ def next_step(facts: Facts) -> Step:
         reply = _reply(f)
         if reply is not None:
             return reply
+    if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
+        return step(PASS, f.topic or TOPICS[0])
+    if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
+        # A yes, a no or a detail after an answer, not a question.
+        return step(NOTHING_MORE, f.topic or TOPICS[0])
     topic = f.intent if new_question else f.topic or TOPICS[0]
     meant = order_meant(f)
     if len(meant.candidates) > 1:
@@ -196,15 +195,28 @@ def _backend_refused(f: Facts) -> Step:
     return step(UNAVAILABLE, topic)
 
 
+def _carries_answer(f: Facts) -> bool:
+    """An order number, the e-mail or postcode asked for, or the order picked out of those offered."""
+    return bool(f.number_given or (f.asked == VERIFICATION and (f.email or f.postcode))
+                or (f.asked == WHICH_ORDER and order_meant(f).number))
+
+
+def _about_an_order(f: Facts) -> bool:
+    """Whether a message NLU took for something else is about an order all the same: an
+    answer to the question, or a product the customer's orders hold ("what about the macbook?")."""
+    if _carries_answer(f):
+        return True
+    if f.customer:
+        return bool(orders_named(f.text, f.devices, f.customer_orders or ()))
+    return bool(f.devices and f.remembered_things)
+
+
 def _reply(f: Facts) -> Optional[Step]:
     """The step for a reply to what the assistant asked; None when the message carries the
-    answer (an order number, an e-mail or postcode, the order picked) or is a new question,
-    both for the main path."""
+    answer, is a new question or is for another rule (next_step goes on)."""
     step = _stepper(f)
     topic = f.topic or TOPICS[0]
-    if f.number_given or (f.asked == VERIFICATION and (f.email or f.postcode)):
-        return None
-    if f.asked == WHICH_ORDER and order_meant(f).number:
+    if _carries_answer(f):
         return None
     kind = reply_kind(f.text) or {"deny": NO, "affirm": YES}.get(f.intent)
     if kind in (DOESNT_HAVE, NO):
@@ -214,10 +226,8 @@ def _reply(f: Facts) -> Optional[Step]:
             return step(ASK_ORDER_NUMBER, topic, order=None)
         # They can't give it: the rule for their question, and the offer stands.
         return step(GENERAL, topic, order=None)
-    if kind != YES and f.intent in TOPICS:
+    if kind != YES and f.intent in TOPICS + PASSED_ON:
         return None
-    if kind != YES and f.intent in PASSED_ON:
-        return step(PASS, topic)
     # "Yes", or meant as an answer but not one we can read: ask again.
     if f.asked == WHICH_ORDER:
         return None

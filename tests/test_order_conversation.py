@@ -43,7 +43,7 @@ def logged_in(intent, text="", orders=ANA, **facts):
 def test_a_general_question_gets_the_rule_at_once(topic):
     step = next_step(anonymous(topic, "when will my order ship?"))
     assert (step.kind, step.topic) == (GENERAL, topic)
-    assert step.asks  # the offer: a number given next makes it exact
+    assert question_of(step.kind) == OFFER  # a number given next makes it exact
 
 
 def test_only_where_is_it_asks_for_the_order_number_first():
@@ -127,6 +127,33 @@ def test_a_new_question_instead_of_the_number_is_answered():
 ])
 def test_a_message_that_answers_nothing_asked_is_left_to_its_own_rule(intent, text):
     assert next_step(anonymous(intent, text, asked=ORDER_NUMBER, topic="track_order")).kind == PASS
+
+
+def test_a_missing_package_is_left_to_its_rule_unless_it_says_they_dont_have_the_number():
+    assert next_step(anonymous("missing_package", "40512351 never arrived", asked=ORDER_NUMBER,
+                               number_given="40512351")).kind == PASS
+    assert next_step(anonymous("missing_package", "I lost the email", asked=ORDER_NUMBER)).kind == GENERAL
+
+
+# ---- After an answer ----------------------------------------------------------------------
+
+def test_a_yes_no_or_detail_after_an_answer_asks_what_else():
+    for intent, text in (("deny", "no"), ("affirm", "ok"), ("inform", "my name is Ana")):
+        assert next_step(anonymous(intent, text, topic="track_order", remembered="40512351",
+                                   verified_order="40512351")).kind == NOTHING_MORE
+
+
+def test_another_product_after_an_answer_gets_the_same_question_answered_for_it():
+    step = next_step(logged_in("out_of_scope", "what about the macbook?", devices=("MacBook",), topic="shipping_time",
+                               remembered="40512351"))
+    assert (step.kind, step.topic, step.order) == (ANSWER, "shipping_time", "40512348")
+
+
+def test_something_else_after_an_answer_is_left_to_its_rule():
+    assert next_step(logged_in("out_of_scope", "what's the weather?", topic="track_order",
+                               remembered="40512351")).kind == PASS
+    assert next_step(logged_in("missing_package", "/missing_package", topic="track_order",
+                               remembered="40512352")).kind == PASS
 
 
 @pytest.mark.parametrize("intent, text", [

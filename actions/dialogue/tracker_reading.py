@@ -32,6 +32,23 @@ def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+def latest_entities(tracker: Tracker, entity: Text) -> List[Text]:
+    """Every value of the entity in the latest message, in order, once each."""
+    return list(dict.fromkeys(tracker.get_latest_entity_values(entity)))
+
+
+def previous_action(tracker: Tracker) -> Optional[Text]:
+    """The assistant's last action before the customer's latest message (action_listen aside):
+    tells whether that message replies to a question."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 def response_buttons(domain: Dict[Text, Any], response: Text) -> List[Dict[Text, Any]]:
     variations = (domain.get("responses") or {}).get(response) or [{}]
     return variations[0].get("buttons") or []
