@@ -59,6 +59,7 @@ _QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, GE
 # Why a question is asked again (`order_lookup`).
 MISMATCH = "mismatch"
 MISMATCH_EMAIL = "mismatch_email"
+REQUESTED = "requested"  # they want the exact answer: the number, please
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ def next_step(facts: Facts) -> Step:
     step = _stepper(f)
     if f.lookup:
         return _backend_refused(f)
+    if f.failures >= MAX_VERIFICATION_FAILURES and (f.number_given or f.email or f.postcode):
+        # Stopped trying: not even the right e-mail is checked any more in this conversation.
+        return step(LOCKED, f.topic or TOPICS[0], order=None)
     new_question = f.intent in TOPICS
     if not new_question and (wants_person(f.text) or upset(f.text)):
         return step(PASS if f.intent in PASSED_ON else OFFER_PERSON, f.topic or TOPICS[0])
@@ -191,7 +195,8 @@ def _backend_refused(f: Facts) -> Step:
         # The same answer whether the order doesn't exist or is someone else's.
         return step(ASK_ORDER_NUMBER, topic, order=None, lookup=f.lookup)
     if f.lookup == TOO_MANY_ATTEMPTS:
-        return step(LOCKED, topic, order=None)
+        # The backend stopped checking this order: so does the conversation.
+        return step(LOCKED, topic, order=None, failures=max(f.failures, MAX_VERIFICATION_FAILURES))
     return step(UNAVAILABLE, topic)
 
 
@@ -223,7 +228,7 @@ def _reply(f: Facts) -> Optional[Step]:
         if f.asked == OFFER:
             return step(NOTHING_MORE, topic)
         if f.asked == WHICH_ORDER and kind == NO:
-            return step(ASK_ORDER_NUMBER, topic, order=None)
+            return step(ASK_ORDER_NUMBER, topic, order=None, lookup=REQUESTED)
         # They can't give it: the rule for their question, and the offer stands.
         return step(GENERAL, topic, order=None)
     if kind != YES and f.intent in TOPICS + PASSED_ON:
@@ -233,7 +238,9 @@ def _reply(f: Facts) -> Optional[Step]:
         return None
     if f.asked == VERIFICATION:
         return step(ASK_VERIFICATION, topic)
-    return step(ASK_ORDER_NUMBER, topic, lookup=INVALID if kind != YES and digits_in(f.text) else None)
+    if kind == YES:
+        return step(ASK_ORDER_NUMBER, topic, lookup=REQUESTED if f.asked == OFFER else None)
+    return step(ASK_ORDER_NUMBER, topic, lookup=INVALID if digits_in(f.text) else None)
 
 
 def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:

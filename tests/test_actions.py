@@ -170,3 +170,13 @@ def test_checklist_progress_belongs_to_its_order(real_orders):
                                                       "checklist_step": "3", "checklist_for": "40512348"})
     slots = run(ActionReturnChecklist(), other)
     assert (slots["checklist_step"], slots["checklist_for"], slots["device"]) == ("1", "40512360", "iPhone 12 64GB")
+
+
+def test_a_missing_package_button_typed_asks_what_happened_like_the_click(real_orders):
+    from actions.dialogue.missing import ActionMissingPackage
+
+    typed = user("missing_package", ranking=[("missing_package", 1.0)], text="It's lost or was stolen")
+    assert run(ActionMissingPackage(), tracker(typed)).get("missing_what") is None
+    told = user("missing_package", ranking=[("missing_package", 0.9), ("track_order", 0.1)],
+                text="someone stole my parcel")
+    assert run(ActionMissingPackage(), tracker(told))["missing_what"] == "stolen"

@@ -6,7 +6,7 @@ import pytest
 
 from actions.order_conversation import (
     ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
-    MISMATCH_EMAIL, NOTHING_MORE, OFFER, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
+    MISMATCH_EMAIL, NOTHING_MORE, OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
     WHICH_ORDER, Facts, may_see, next_step, question_of,
 )
 from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, UNAVAILABLE as BACKEND_DOWN, OrderSummary
@@ -46,6 +46,11 @@ def test_a_general_question_gets_the_rule_at_once(topic):
     assert question_of(step.kind) == OFFER  # a number given next makes it exact
 
 
+def test_an_order_number_given_unprompted_is_checked_then_answered_where_it_is():
+    step = next_step(anonymous("inform", "40512351", number_given="40512351"))
+    assert (step.kind, step.topic, step.order) == (ASK_VERIFICATION, "track_order", "40512351")
+
+
 def test_only_where_is_it_asks_for_the_order_number_first():
     assert next_step(anonymous("track_order", "where is my order?")).kind == ASK_ORDER_NUMBER
 
@@ -56,7 +61,8 @@ def test_the_number_after_the_offer_leads_to_the_check_that_the_order_is_theirs(
 
 
 def test_yes_to_the_offer_asks_for_the_number_and_no_ends_it():
-    assert next_step(anonymous("affirm", "sure", asked=OFFER, topic="return_label")).kind == ASK_ORDER_NUMBER
+    step = next_step(anonymous("affirm", "sure", asked=OFFER, topic="return_label"))
+    assert (step.kind, step.lookup) == (ASK_ORDER_NUMBER, REQUESTED)
     assert next_step(anonymous("deny", "no thanks", asked=OFFER, topic="return_label")).kind == NOTHING_MORE
 
 
@@ -107,6 +113,11 @@ def test_a_wrong_email_is_counted_and_asked_again_then_the_assistant_stops():
     assert postcode.lookup == MISMATCH
     assert next_step(replace(wrong, failures=4)).kind == LOCKED
     assert next_step(replace(wrong, failures=5, verified=None)).kind == LOCKED
+
+
+def test_once_stopped_not_even_the_right_email_is_checked():
+    after = anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com", failures=5)
+    assert next_step(after).kind == LOCKED
 
 
 def test_a_number_of_the_wrong_length_is_asked_again():
@@ -259,3 +270,10 @@ def test_what_the_backend_refused_decides_the_answer(lookup, kind):
     assert step.kind == kind
     if kind == ASK_ORDER_NUMBER:
         assert (step.lookup, step.order) == (lookup, None)
+
+
+def test_when_the_backend_stops_checking_an_order_so_does_the_conversation():
+    step = next_step(anonymous("inform", "ana@example.com", remembered="40512351", email="ana@example.com",
+                               lookup=TOO_MANY_ATTEMPTS))
+    assert next_step(anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com",
+                               failures=step.failures)).kind == LOCKED

@@ -7,7 +7,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.date_wording import DateWording
 from actions.dialogue.order_lookup import meant_visible_order
-from actions.dialogue.tracker_reading import changed_slots, latest_entity
+from actions.dialogue.tracker_reading import changed_slots, chose_a_button, latest_entity
 from actions.missing_package import what_happened
 from actions.order_answers import item_names
 
@@ -22,7 +22,9 @@ class ActionMissingPackage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        what = latest_entity(tracker, "what_happened") or what_happened(tracker.latest_message.get("text"))
+        # A button's title ("It's lost or was stolen") asks what happened; it doesn't say.
+        told = None if chose_a_button(tracker) else what_happened(tracker.latest_message.get("text"))
+        what = latest_entity(tracker, "what_happened") or told
         delivery = {"missing_delivered_when": None, "order_item": None, "order_carrier": None}
         order, meant = await meant_visible_order(tracker)
         about = {"order_id": meant.number} if meant else {}

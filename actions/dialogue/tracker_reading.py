@@ -9,6 +9,12 @@ def latest_intent(tracker: Tracker) -> Optional[Text]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def chose_a_button(tracker: Tracker) -> bool:
+    """Whether the latest message picked a button (clicked, or its title or number typed):
+    its intent then comes from the button's payload alone, with no ranking of others."""
+    return len(tracker.latest_message.get("intent_ranking") or []) == 1
+
+
 def user_intents(tracker: Tracker) -> List[Text]:
     """The intent of every user message in the conversation, oldest first."""
     return [
