@@ -54,12 +54,12 @@ LIST_ORDERS = "list_orders"  # the logged-in customer's orders
 VERIFY = "verify"  # is this e-mail or postcode the order's?
 ANSWER = "answer"  # look the order up and answer about it
 
-ASKING = (GENERAL, ASK_ORDER_NUMBER, CHOOSE_ORDER, ASK_VERIFICATION)
 _QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, GENERAL: OFFER}
 
 # Why a question is asked again (`order_lookup`).
 MISMATCH = "mismatch"
 MISMATCH_EMAIL = "mismatch_email"
+REQUESTED = "requested"  # they want the exact answer: the number, please
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,6 @@ class Step:
     verified_order: Optional[str] = None
     failures: int = 0
 
-    @property
-    def asks(self) -> bool:
-        """Whether the customer's next message should be read as a reply to this step."""
-        return self.kind in ASKING
-
 
 @dataclass(frozen=True)
 class Meant:
@@ -128,6 +123,9 @@ def next_step(facts: Facts) -> Step:
     step = _stepper(f)
     if f.lookup:
         return _backend_refused(f)
+    if f.failures >= MAX_VERIFICATION_FAILURES and (f.number_given or f.email or f.postcode):
+        # Stopped trying: not even the right e-mail is checked any more in this conversation.
+        return step(LOCKED, f.topic or TOPICS[0], order=None)
     new_question = f.intent in TOPICS
     if not new_question and (wants_person(f.text) or upset(f.text)):
         return step(PASS if f.intent in PASSED_ON else OFFER_PERSON, f.topic or TOPICS[0])
@@ -137,6 +135,11 @@ def next_step(facts: Facts) -> Step:
         reply = _reply(f)
         if reply is not None:
             return reply
+    if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
+        return step(PASS, f.topic or TOPICS[0])
+    if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
+        # A yes, a no or a detail after an answer, not a question.
+        return step(NOTHING_MORE, f.topic or TOPICS[0])
     topic = f.intent if new_question else f.topic or TOPICS[0]
     meant = order_meant(f)
     if len(meant.candidates) > 1:
@@ -192,38 +195,52 @@ def _backend_refused(f: Facts) -> Step:
         # The same answer whether the order doesn't exist or is someone else's.
         return step(ASK_ORDER_NUMBER, topic, order=None, lookup=f.lookup)
     if f.lookup == TOO_MANY_ATTEMPTS:
-        return step(LOCKED, topic, order=None)
+        # The backend stopped checking this order: so does the conversation.
+        return step(LOCKED, topic, order=None, failures=max(f.failures, MAX_VERIFICATION_FAILURES))
     return step(UNAVAILABLE, topic)
+
+
+def _carries_answer(f: Facts) -> bool:
+    """An order number, the e-mail or postcode asked for, or the order picked out of those offered."""
+    return bool(f.number_given or (f.asked == VERIFICATION and (f.email or f.postcode))
+                or (f.asked == WHICH_ORDER and order_meant(f).number))
+
+
+def _about_an_order(f: Facts) -> bool:
+    """Whether a message NLU took for something else is about an order all the same: an
+    answer to the question, or a product the customer's orders hold ("what about the macbook?")."""
+    if _carries_answer(f):
+        return True
+    if f.customer:
+        return bool(orders_named(f.text, f.devices, f.customer_orders or ()))
+    return bool(f.devices and f.remembered_things)
 
 
 def _reply(f: Facts) -> Optional[Step]:
     """The step for a reply to what the assistant asked; None when the message carries the
-    answer (an order number, an e-mail or postcode, the order picked) or is a new question,
-    both for the main path."""
+    answer, is a new question or is for another rule (next_step goes on)."""
     step = _stepper(f)
     topic = f.topic or TOPICS[0]
-    if f.number_given or (f.asked == VERIFICATION and (f.email or f.postcode)):
-        return None
-    if f.asked == WHICH_ORDER and order_meant(f).number:
+    if _carries_answer(f):
         return None
     kind = reply_kind(f.text) or {"deny": NO, "affirm": YES}.get(f.intent)
     if kind in (DOESNT_HAVE, NO):
         if f.asked == OFFER:
             return step(NOTHING_MORE, topic)
         if f.asked == WHICH_ORDER and kind == NO:
-            return step(ASK_ORDER_NUMBER, topic, order=None)
+            return step(ASK_ORDER_NUMBER, topic, order=None, lookup=REQUESTED)
         # They can't give it: the rule for their question, and the offer stands.
         return step(GENERAL, topic, order=None)
-    if kind != YES and f.intent in TOPICS:
+    if kind != YES and f.intent in TOPICS + PASSED_ON:
         return None
-    if kind != YES and f.intent in PASSED_ON:
-        return step(PASS, topic)
     # "Yes", or meant as an answer but not one we can read: ask again.
     if f.asked == WHICH_ORDER:
         return None
     if f.asked == VERIFICATION:
         return step(ASK_VERIFICATION, topic)
-    return step(ASK_ORDER_NUMBER, topic, lookup=INVALID if kind != YES and digits_in(f.text) else None)
+    if kind == YES:
+        return step(ASK_ORDER_NUMBER, topic, lookup=REQUESTED if f.asked == OFFER else None)
+    return step(ASK_ORDER_NUMBER, topic, lookup=INVALID if digits_in(f.text) else None)
 
 
 def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:

@@ -91,5 +91,4 @@ def email_in(text: Optional[str]) -> Optional[str]:
 
 def postcode_in_reply(text: Optional[str]) -> Optional[str]:
     """A postcode given on its own or after a few words ("my postcode is 75011")."""
-    candidate = _APOSTROPHES.sub("", (text or "").strip())
-    return postcode_in(candidate) or postcode_in(_POSTCODE_LEAD_IN.sub("", candidate))
+    return postcode_in(_POSTCODE_LEAD_IN.sub("", _APOSTROPHES.sub("", (text or "").strip())))

@@ -13,15 +13,23 @@ from actions.dialogue.returns import ActionReturnCarrier, ActionReturnChecklist
 DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
 
 
-def user(intent, entities=(), ranking=()):
-    return {"event": "user", "text": "...", "parse_data": {
+def user(intent, entities=(), ranking=(), text="..."):
+    return {"event": "user", "text": text, "parse_data": {"text": text,
         "intent": {"name": intent}, "entities": list(entities),
         "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}}
 
 
+def asked(situation):
+    """The assistant's question (utter_order_status) before the customer's reply."""
+    return {"event": "action", "name": "utter_order_status"}, {"event": "slot", "name": "order_situation",
+                                                               "value": situation}
+
+
 def tracker(*events, slots=None):
-    latest = [e for e in events if e["event"] == "user"][-1]["parse_data"]
-    return Tracker("customer", slots or {}, latest, list(events), False, None, {}, "action_listen")
+    flat = [e for event in events for e in (event if isinstance(event, tuple) else (event,))]
+    latest = [e for e in flat if e["event"] == "user"][-1]["parse_data"]
+    slots = {**{e["name"]: e["value"] for e in flat if e["event"] == "slot"}, **(slots or {})}
+    return Tracker("customer", slots, latest, flat, False, None, {}, "action_listen")
 
 
 def run(action, tracker_):
@@ -35,12 +43,18 @@ def test_clarify_suggests_the_two_likeliest_topics_with_their_menu_titles():
         ("nlu_fallback", 0.5), ("greet", 0.3), ("return_label", 0.25), ("return_item", 0.2)])))
     assert slots == {"suggestion_1": "return_label", "suggestion_1_title": "My return label",
                      "suggestion_2": "return_item", "suggestion_2_title": "Return an item",
-                     "offer_person": False}
+                     "offer_person": False, "customer_upset": False}
 
 
 def test_clarify_offers_a_person_after_the_second_misunderstanding():
     slots = run(ActionClarify(), tracker(user("nlu_fallback"), user("deny"), user("nlu_fallback")))
     assert slots["offer_person"] is True
+
+
+@pytest.mark.parametrize("message", ["this is ridiculous, i want a real person NOW", "this is useless!!"])
+def test_clarify_offers_a_person_at_once_to_someone_upset_or_asking_for_one(message):
+    slots = run(ActionClarify(), tracker(user("nlu_fallback", text=message)))
+    assert slots["offer_person"] is True and slots["customer_upset"] is True
 
 
 @pytest.mark.parametrize("intent, saved, step", [
@@ -72,11 +86,11 @@ def test_carrier_comes_from_the_latest_message_only():
 @pytest.fixture
 def real_orders(backend, monkeypatch):
     """action_order_status talking to the real order backend started for the tests."""
-    from actions.dialogue import orders
+    from actions.dialogue import order_lookup
     from actions.orders_client import OrdersClient
 
     url, token = backend
-    monkeypatch.setattr(orders, "orders_client", lambda: OrdersClient(url, token))
+    monkeypatch.setattr(order_lookup, "orders_client", lambda: OrdersClient(url, token))
 
 
 def test_order_status_asks_for_the_number_when_it_is_missing(real_orders):
@@ -98,7 +112,9 @@ def test_order_status_of_a_shipped_order(real_orders):
 def test_order_status_of_an_unknown_order_asks_again_and_forgets_it(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("inform"), slots={"order_id": "99999999", "verified_order": "99999999"}))
+    given = user("inform", entities=[{"entity": "order_id", "value": "99999999"}])
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_order_id"), given,
+                                             slots={"order_id": "99999999", "verified_order": "99999999"}))
     assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == ("ask_order_id", "not_found", None)
 
 
@@ -121,7 +137,8 @@ def test_the_right_email_verifies_and_answers(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), given, slots={"order_id": "40512351"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
+                                             slots={"order_id": "40512351"}))
     assert (slots["verified_order"], slots["order_situation"], slots["order_carrier"]) == ("40512351", "in_transit", "UPS")
 
 
@@ -129,7 +146,8 @@ def test_a_wrong_email_is_echoed_masked_and_counted(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "email", "value": "ben.carter@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), given, slots={"order_id": "40512348"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
+                                             slots={"order_id": "40512348"}))
     assert (slots["order_situation"], slots["order_lookup"], slots["masked_email"]) == (
         "ask_verification", "mismatch_email", "b***@example.com")
     assert slots["verification_failures"] == 1.0 and slots.get("order_item") is None
@@ -139,6 +157,26 @@ def test_after_five_failures_in_a_conversation_it_stops_trying(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), given,
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
                                              slots={"order_id": "40512351", "verification_failures": 5.0}))
     assert slots["order_situation"] == "verification_locked" and slots.get("verified_order") is None
+
+
+def test_checklist_progress_belongs_to_its_order(real_orders):
+    same = tracker(user("return_checklist"), slots={"order_id": "40512360", "verified_order": "40512360",
+                                                     "checklist_step": "3", "checklist_for": "40512360"})
+    assert run(ActionReturnChecklist(), same)["checklist_step"] == "3"
+    other = tracker(user("return_checklist"), slots={"order_id": "40512360", "verified_order": "40512360",
+                                                      "checklist_step": "3", "checklist_for": "40512348"})
+    slots = run(ActionReturnChecklist(), other)
+    assert (slots["checklist_step"], slots["checklist_for"], slots["device"]) == ("1", "40512360", "iPhone 12 64GB")
+
+
+def test_a_missing_package_button_typed_asks_what_happened_like_the_click(real_orders):
+    from actions.dialogue.missing import ActionMissingPackage
+
+    typed = user("missing_package", ranking=[("missing_package", 1.0)], text="It's lost or was stolen")
+    assert run(ActionMissingPackage(), tracker(typed)).get("missing_what") is None
+    told = user("missing_package", ranking=[("missing_package", 0.9), ("track_order", 0.1)],
+                text="someone stole my parcel")
+    assert run(ActionMissingPackage(), tracker(told))["missing_what"] == "stolen"

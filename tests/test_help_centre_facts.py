@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 
 HELP_CENTRE = " ".join(p.read_text() for p in (Path(__file__).parent.parent / "docs" / "help-centre").glob("*.txt"))
 
-# Without an order number ("I don't have it"), the help centre's general answers.
-LABEL = ["how do I get a return label?", "/deny"]
+# Without an order number: the general question alone gets the help centre's answer.
+LABEL = ["how do I get a return label?"]
 CHECKLIST = ["what do I have to do before I send my phone back?"]
 
 FACTS = [
@@ -25,7 +25,7 @@ FACTS = [
     ("label: no button", "We’ll reach out to you within 1 business day",
      LABEL, ["didn't see the \"Print return label\" button", "within 1 business day", "other instructions"]),
     ("label: 14 days", "only valid for 14 days starting from when you asked for help",
-     ["how long is my return label valid for?", "/deny"], ["14 days", "from when you asked for help"]),
+     ["how long is my return label valid for?"], ["14 days", "from when you asked for help"]),
     ("step 1: photos", "You'll need to send 7 photos to the seller",
      CHECKLIST, ["7 photos", "one of each side", "screen on", "dispute", "damaged but still works"]),
     ("step 2: data", "back up your device’s data and then remove it",
@@ -44,23 +44,23 @@ FACTS = [
      ["top of your return label", "UPS: drop-off location", "DHL: drop-off location or at-home pickup",
       "USPS: drop-off location or at-home pickup", "FedEx: drop-off location or at-home pickup"]),
     ("return received", "We’ll update you when the seller has received your package",
-     ["has the seller received my return yet?", "/deny"],
+     ["has the seller received my return yet?"],
      ["track your package in real time", "seller has received it", "estimated processing time",
       '"Orders" > "Show more details"']),
     # Order tracking, shipping and confirmation
     ("tracking e-mail", "you’ll receive an email with a link to track your package",
-     ["where is my package?", "/deny"], ["email with a link to track your package", "tracking number and the carrier"]),
+     ["where is my package?"], ["email with a link to track your package", "tracking number and the carrier"]),
     ("tracking in the account", "click \"Show more details\" for that order",
-     ["where is my package?", "/deny"], ['"My orders"', '"Show more details"']),
+     ["where is my package?"], ['"My orders"', '"Show more details"']),
     ("ship within 1 business day", "All orders ship within 1 business day",
-     ["when will my order ship?", "/deny"], ["within 1 business day", "no weekends or public holidays", "after 1 PM"]),
+     ["when will my order ship?"], ["within 1 business day", "no weekends or public holidays", "after 1 PM"]),
     ("large devices", "it’ll ship within 2 business days",
-     ["when will my order ship?", "/deny"], ["large device", "TV", "within 2 business days", "household appliances"]),
+     ["when will my order ship?"], ["large device", "TV", "within 2 business days", "household appliances"]),
     ("not confirmed", "The confirmation email may be in your spam folder",
-     ["I never got a confirmation email for my order", "/deny"],
+     ["I never got a confirmation email for my order"],
      ["spam folder", "bank", "declines", "reason", "within 30 minutes", "placing your order again"]),
     ("late", "reach out to the seller by clicking the \"Ask for help\" button",
-     ["my order still hasn't shipped and it's been days", "/deny"], ["1 business day", '"Ask for help"', "order number"]),
+     ["my order still hasn't shipped and it's been days"], ["1 business day", '"Ask for help"', "order number"]),
     ("contact the seller", "clicking the \"Contact my seller\" button next to the order number",
      ["how can I message the seller?"], ['"Contact my seller"', "next to the order number"]),
     ("missing package", "misplaced by the carrier, stolen, or given to the wrong person",

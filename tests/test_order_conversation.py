@@ -6,7 +6,7 @@ import pytest
 
 from actions.order_conversation import (
     ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
-    MISMATCH_EMAIL, NOTHING_MORE, OFFER, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
+    MISMATCH_EMAIL, NOTHING_MORE, OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
     WHICH_ORDER, Facts, may_see, next_step, question_of,
 )
 from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, UNAVAILABLE as BACKEND_DOWN, OrderSummary
@@ -43,7 +43,12 @@ def logged_in(intent, text="", orders=ANA, **facts):
 def test_a_general_question_gets_the_rule_at_once(topic):
     step = next_step(anonymous(topic, "when will my order ship?"))
     assert (step.kind, step.topic) == (GENERAL, topic)
-    assert step.asks  # the offer: a number given next makes it exact
+    assert question_of(step.kind) == OFFER  # a number given next makes it exact
+
+
+def test_an_order_number_given_unprompted_is_checked_then_answered_where_it_is():
+    step = next_step(anonymous("inform", "40512351", number_given="40512351"))
+    assert (step.kind, step.topic, step.order) == (ASK_VERIFICATION, "track_order", "40512351")
 
 
 def test_only_where_is_it_asks_for_the_order_number_first():
@@ -56,7 +61,8 @@ def test_the_number_after_the_offer_leads_to_the_check_that_the_order_is_theirs(
 
 
 def test_yes_to_the_offer_asks_for_the_number_and_no_ends_it():
-    assert next_step(anonymous("affirm", "sure", asked=OFFER, topic="return_label")).kind == ASK_ORDER_NUMBER
+    step = next_step(anonymous("affirm", "sure", asked=OFFER, topic="return_label"))
+    assert (step.kind, step.lookup) == (ASK_ORDER_NUMBER, REQUESTED)
     assert next_step(anonymous("deny", "no thanks", asked=OFFER, topic="return_label")).kind == NOTHING_MORE
 
 
@@ -109,6 +115,11 @@ def test_a_wrong_email_is_counted_and_asked_again_then_the_assistant_stops():
     assert next_step(replace(wrong, failures=5, verified=None)).kind == LOCKED
 
 
+def test_once_stopped_not_even_the_right_email_is_checked():
+    after = anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com", failures=5)
+    assert next_step(after).kind == LOCKED
+
+
 def test_a_number_of_the_wrong_length_is_asked_again():
     step = next_step(anonymous("inform", "4051235", asked=ORDER_NUMBER, topic="track_order"))
     assert (step.kind, step.lookup) == (ASK_ORDER_NUMBER, INVALID)
@@ -127,6 +138,33 @@ def test_a_new_question_instead_of_the_number_is_answered():
 ])
 def test_a_message_that_answers_nothing_asked_is_left_to_its_own_rule(intent, text):
     assert next_step(anonymous(intent, text, asked=ORDER_NUMBER, topic="track_order")).kind == PASS
+
+
+def test_a_missing_package_is_left_to_its_rule_unless_it_says_they_dont_have_the_number():
+    assert next_step(anonymous("missing_package", "40512351 never arrived", asked=ORDER_NUMBER,
+                               number_given="40512351")).kind == PASS
+    assert next_step(anonymous("missing_package", "I lost the email", asked=ORDER_NUMBER)).kind == GENERAL
+
+
+# ---- After an answer ----------------------------------------------------------------------
+
+def test_a_yes_no_or_detail_after_an_answer_asks_what_else():
+    for intent, text in (("deny", "no"), ("affirm", "ok"), ("inform", "my name is Ana")):
+        assert next_step(anonymous(intent, text, topic="track_order", remembered="40512351",
+                                   verified_order="40512351")).kind == NOTHING_MORE
+
+
+def test_another_product_after_an_answer_gets_the_same_question_answered_for_it():
+    step = next_step(logged_in("out_of_scope", "what about the macbook?", devices=("MacBook",), topic="shipping_time",
+                               remembered="40512351"))
+    assert (step.kind, step.topic, step.order) == (ANSWER, "shipping_time", "40512348")
+
+
+def test_something_else_after_an_answer_is_left_to_its_rule():
+    assert next_step(logged_in("out_of_scope", "what's the weather?", topic="track_order",
+                               remembered="40512351")).kind == PASS
+    assert next_step(logged_in("missing_package", "/missing_package", topic="track_order",
+                               remembered="40512352")).kind == PASS
 
 
 @pytest.mark.parametrize("intent, text", [
@@ -232,3 +270,10 @@ def test_what_the_backend_refused_decides_the_answer(lookup, kind):
     assert step.kind == kind
     if kind == ASK_ORDER_NUMBER:
         assert (step.lookup, step.order) == (lookup, None)
+
+
+def test_when_the_backend_stops_checking_an_order_so_does_the_conversation():
+    step = next_step(anonymous("inform", "ana@example.com", remembered="40512351", email="ana@example.com",
+                               lookup=TOO_MANY_ATTEMPTS))
+    assert next_step(anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com",
+                               failures=step.failures)).kind == LOCKED

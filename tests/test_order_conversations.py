@@ -68,9 +68,37 @@ def test_a_logged_in_customer_with_an_unknown_number_is_asked_again(chat):
     assert "I can't find an order with that number" in chat.text("where is my order 99999999")
 
 
-def test_without_an_order_number_the_general_answer(chat):
+@pytest.mark.parametrize("question, rule, offer", [
+    ("how long is the return label valid for", "only valid for 14 days starting from when you asked for help",
+     "I'll give you the date your label is valid until"),
+    ("when will my order ship?", "All orders ship within 1 business day of the order confirmation",
+     "I'll give you the date for your order"),
+    ("my order still isn't confirmed and I got no email", "spam folder", "I'll check where your order stands"),
+    ("i followed the steps but there's no print return label button",
+     "we'll reach out to you within 1 business day", "I'll find your label"),
+])
+def test_a_general_question_gets_the_rule_at_once_then_an_offer(chat, question, rule, offer):
+    answer = chat.text(question)
+    assert rule in answer and f"Tell me your order number whenever you have it, and {offer}" in answer
+    assert "What's your order number?" not in answer
+
+
+def test_the_number_after_the_rule_gets_the_personalised_answer(chat):
     chat.say("when will my order ship?")
-    assert "All orders ship within 1 business day" in chat.text("/deny")
+    assert "What's the e-mail address on order 40512348" in chat.text("40512348")
+    assert "The seller will ship it by" in chat.text(EMAIL[OWNER["40512348"]])
+
+
+def test_yes_to_the_offer_asks_for_the_number_and_no_ends_it(chat):
+    chat.say("how long do I have to send my item back?")
+    assert "What's your order number?" in chat.text("yes please")
+    chat.say("when will my order ship?")
+    assert "anything else I can help you with?" in chat.text("no thanks")
+
+
+def test_where_is_it_asks_for_the_number_first_and_says_where_to_look(chat):
+    asked = chat.text("where is my order?")
+    assert "What's your order number?" in asked and '"My orders"' in asked and '"Show more details"' in asked
 
 
 def test_remembers_the_order_and_lets_the_customer_switch(chat):
@@ -149,3 +177,46 @@ def test_a_forged_or_expired_token_is_an_anonymous_customer(chat):
     assert "What's your order number?" in chat.text("where is my order?")
     chat.metadata = {"customer_token": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjdXNfYmVuIn0."}
     assert "What's your order number?" in chat.text("where is my order?")
+
+
+def test_a_logged_in_customer_names_the_product(chat):
+    chat.metadata = customer_token("cus_ana")
+    assert "MacBook Air 13 (2020) (order 40512348)" in chat.text("when will my macbook ship?")
+    assert "Pixel 7 128GB (order 40512351)" in chat.text("and the pixel?")
+    assert "Galaxy Watch4 (order 40512364)" in chat.text("the watch")
+
+
+def test_two_orders_of_that_kind_ask_which_one_and_a_reply_picks_it(chat):
+    chat.metadata = customer_token("cus_ana")  # an iPhone 13 and an iPhone 12
+    asked = chat.say("where is my iphone?")
+    assert asked[0]["text"] == "Which order is it about?"
+    assert [b["title"] for b in asked[0]["buttons"]] == ["iPhone 13 128GB (order 40512345)",
+                                                        "iPhone 12 64GB (order 40512360)"]
+    assert "iPhone 12 64GB (order 40512360) was delivered" in chat.text("the 12")
+
+
+def test_another_product_switches_orders_and_never_answers_about_the_last_one(chat):
+    chat.metadata = customer_token("cus_ana")
+    chat.say("when will my macbook ship?")
+    answer = chat.text("also i need to send back my iphone 13, where's the return label")
+    assert "iPhone 13 128GB (order 40512345)" in answer and "MacBook" not in answer
+
+
+def test_an_anonymous_customer_naming_another_product_gets_the_rule_not_the_verified_order(chat):
+    chat.say("when will order 40512348 ship?")
+    assert "MacBook Air" in chat.text(EMAIL[OWNER["40512348"]])
+    answer = chat.text("also i need to send back my iphone 13, where's the return label")
+    assert "Print return label" in answer and "MacBook" not in answer and "40512348" not in answer
+
+
+def test_the_return_checklist_starts_again_for_another_order(chat):
+    chat.metadata = customer_token("cus_ana")
+    chat.say("when will my macbook ship?")
+    chat.say("what do I need to do before sending it back?")
+    chat.say("next")
+    assert "For your MacBook Air 13 (2020)" in chat.text("next")
+    chat.say("also i need to send back my iphone 13, where's the return label")
+    restarted = chat.text("what do I need to do before sending it back?")
+    assert "Step 1 of 6" in restarted and "where you left off" not in restarted
+    chat.say("next")
+    assert "For your iPhone 13 128GB, sign out of your Apple ID" in chat.text("next")

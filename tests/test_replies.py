@@ -71,7 +71,7 @@ def test_an_email_inside_a_sentence():
 
 @pytest.mark.parametrize("reply, postcode", [
     ("75011", "75011"), ("my postcode is 75011", "75011"), ("it's SW1A 2HQ", "SW1A 2HQ"),
-    ("zip code: 10001", "10001"), ("it's in Paris", None), ("no idea", None),
+    ("zip code: 10001", "10001"), ("it's 75011", "75011"), ("it's in Paris", None), ("no idea", None),
 ])
 def test_a_postcode_on_its_own_or_after_a_few_words(reply, postcode):
     assert postcode_in_reply(reply) == postcode

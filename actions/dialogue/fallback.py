@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarification import misunderstandings_in_a_row, suggest_topics, topics_from_buttons
 from actions.dialogue.tracker_reading import response_buttons, user_intents
+from actions.replies import upset, wants_person
 
 TOPIC_MENU = "utter_topics"
 # From the second misunderstanding in a row, a person is offered too.
@@ -13,7 +14,9 @@ OFFER_PERSON_AFTER = 2
 
 
 class ActionClarify(Action):
-    """Fills the "Did you mean ...?" question (utter_did_you_mean) for an unclear message."""
+    """For a message the assistant can't answer (unclear, or out of scope): the two likeliest
+    topics for utter_did_you_mean, and whether to offer a person (after repeated
+    misunderstandings, or at once to someone upset or asking for one)."""
 
     def name(self) -> Text:
         return "action_clarify"
@@ -25,10 +28,13 @@ class ActionClarify(Action):
         ranking = tracker.latest_message.get("intent_ranking") or []
         first, second = suggest_topics(ranking, list(topics), count=2)
         confused = misunderstandings_in_a_row(user_intents(tracker))
+        text = tracker.latest_message.get("text")
+        unhappy = upset(text) or wants_person(text)
         return [
             SlotSet("suggestion_1", first),
             SlotSet("suggestion_1_title", topics[first]),
             SlotSet("suggestion_2", second),
             SlotSet("suggestion_2_title", topics[second]),
-            SlotSet("offer_person", confused >= OFFER_PERSON_AFTER),
+            SlotSet("offer_person", unhappy or confused >= OFFER_PERSON_AFTER),
+            SlotSet("customer_upset", unhappy),
         ]

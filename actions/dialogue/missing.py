@@ -6,11 +6,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.date_wording import DateWording
-from actions.dialogue.orders import fetch_visible_order
-from actions.dialogue.tracker_reading import changed_slots, latest_entity
+from actions.dialogue.order_lookup import meant_visible_order
+from actions.dialogue.tracker_reading import changed_slots, chose_a_button, latest_entity
 from actions.missing_package import what_happened
 from actions.order_answers import item_names
-from actions.orders_client import OrdersError
 
 
 class ActionMissingPackage(Action):
@@ -23,15 +22,15 @@ class ActionMissingPackage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        what = latest_entity(tracker, "what_happened") or what_happened(tracker.latest_message.get("text"))
+        # A button's title ("It's lost or was stolen") asks what happened; it doesn't say.
+        told = None if chose_a_button(tracker) else what_happened(tracker.latest_message.get("text"))
+        what = latest_entity(tracker, "what_happened") or told
         delivery = {"missing_delivered_when": None, "order_item": None, "order_carrier": None}
-        try:
-            order = await fetch_visible_order(tracker)
-        except OrdersError:
-            order = None
+        order, meant = await meant_visible_order(tracker)
+        about = {"order_id": meant.number} if meant else {}
         if order and order.shipment and order.shipment.delivered_at:
             words = DateWording(datetime.now(timezone.utc), order.customer_timezone, order.customer_locale)
             delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
                         "order_item": item_names(order), "order_carrier": order.shipment.carrier}
-        return changed_slots(tracker, {"missing_what": what, **delivery,
+        return changed_slots(tracker, {**about, "missing_what": what, **delivery,
                                        "missing_known_delivery": bool(delivery["missing_delivered_when"])})

@@ -6,20 +6,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import checklist
 from actions.devices import account_check
-from actions.dialogue.orders import fetch_visible_order
+from actions.dialogue.order_lookup import meant_visible_order
 from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent
-from actions.orders_client import OrdersError
 from actions.return_answers import checklist_facts
-
-
-async def customers_return(tracker: Tracker) -> Dict[Text, Any]:
-    """Checklist facts from the customer's own order; none when there is no order they may
-    see, or the backend can't say."""
-    try:
-        order = await fetch_visible_order(tracker)
-    except OrdersError:
-        return {}
-    return checklist_facts(order) if order else {}
 
 
 class ActionReturnChecklist(Action):
@@ -34,11 +23,15 @@ class ActionReturnChecklist(Action):
         saved = tracker.get_slot("checklist_step")
         intent = latest_intent(tracker)
         resumed = False
+        changes = {}
         if intent in ("affirm", "previous_step"):
             # Moving through the steps: what we learnt of their return when starting stands.
             own = {name: tracker.get_slot(name) for name in ("return_reason", "return_carrier", "carrier_option")}
         else:
-            own = await customers_return(tracker)
+            order, meant = await meant_visible_order(tracker)
+            own = checklist_facts(order) if order else {}
+            if meant is not None:
+                changes["order_id"] = meant.number
         # What they just named, else the item on their order, else what they named before.
         device = latest_entity(tracker, "device") or own.get("device") or tracker.get_slot("device")
         if intent == "affirm":
@@ -46,11 +39,14 @@ class ActionReturnChecklist(Action):
         elif intent == "previous_step":
             step = checklist.back(saved)
         else:
-            position = checklist.start(saved)
+            # The progress belongs to one order (or, without one, one device): another starts at step 1.
+            belongs_to = changes.get("order_id", tracker.get_slot("order_id")) or device
+            position = checklist.start(saved if tracker.get_slot("checklist_for") == belongs_to else None)
             step, resumed = position.step, position.resumed
+            changes["checklist_for"] = belongs_to
         account = account_check(device)
         return changed_slots(tracker, {
-            "checklist_step": step, "checklist_resumed": resumed, "device": device,
+            **changes, "checklist_step": step, "checklist_resumed": resumed, "device": device,
             "account_check": account.kind, "device_account": account.account,
             "return_reason": own.get("return_reason"), "return_carrier": own.get("return_carrier"),
             "carrier_option": own.get("carrier_option"),
@@ -68,4 +64,7 @@ class ActionReturnCarrier(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         named = latest_entity(tracker, "carrier")
-        return [SlotSet("return_carrier", named or (await customers_return(tracker)).get("return_carrier"))]
+        if named:
+            return [SlotSet("return_carrier", named)]
+        order, _ = await meant_visible_order(tracker)
+        return [SlotSet("return_carrier", checklist_facts(order).get("return_carrier") if order else None)]

@@ -9,6 +9,12 @@ def latest_intent(tracker: Tracker) -> Optional[Text]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def chose_a_button(tracker: Tracker) -> bool:
+    """Whether the latest message picked a button (clicked, or its title or number typed):
+    its intent then comes from the button's payload alone, with no ranking of others."""
+    return len(tracker.latest_message.get("intent_ranking") or []) == 1
+
+
 def user_intents(tracker: Tracker) -> List[Text]:
     """The intent of every user message in the conversation, oldest first."""
     return [
@@ -30,6 +36,23 @@ def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
     """The entity's value in the latest message only (slots remember older ones)."""
     return next(tracker.get_latest_entity_values(entity), None)
+
+
+def latest_entities(tracker: Tracker, entity: Text) -> List[Text]:
+    """Every value of the entity in the latest message, in order, once each."""
+    return list(dict.fromkeys(tracker.get_latest_entity_values(entity)))
+
+
+def previous_action(tracker: Tracker) -> Optional[Text]:
+    """The assistant's last action before the customer's latest message (action_listen aside):
+    tells whether that message replies to a question."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
 
 
 def response_buttons(domain: Dict[Text, Any], response: Text) -> List[Dict[Text, Any]]:

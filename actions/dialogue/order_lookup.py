@@ -1,0 +1,101 @@
+"""What the order actions share: the conversation's facts read from the tracker, and the
+backend calls the order conversation asks for, made off the event loop."""
+import asyncio
+from dataclasses import replace
+from functools import lru_cache, partial
+from typing import Optional, Text, Tuple
+
+from rasa_sdk import Tracker
+
+from actions.dialogue.tracker_reading import latest_entities, latest_entity, latest_intent, latest_metadata, previous_action
+from actions.identity import IdentityError, TokenSettings, verified_customer
+from actions.order_conversation import (
+    LIST_ORDERS, VERIFICATION, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
+)
+from actions.orders_client import NOT_FOUND, Order, OrdersClient, OrdersError
+from actions.replies import email_in, order_number_in, postcode_in_reply
+from actions.settings import SETTINGS
+
+# The response whose question a reply answers.
+ORDER_RESPONSE = "utter_order_status"
+TOKENS = TokenSettings(SETTINGS.customer_token_audience, SETTINGS.customer_token_secret,
+                       SETTINGS.customer_token_public_key)
+CHOICE_SLOTS = ("choice_1", "choice_2", "choice_3")
+
+
+@lru_cache(maxsize=1)
+def orders_client() -> OrdersClient:
+    return OrdersClient(SETTINGS.orders_api_url, SETTINGS.orders_api_token, SETTINGS.orders_api_timeout_s)
+
+
+async def off_loop(function, *args, **kwargs):
+    """Runs a (blocking, requests-based) client call in a worker thread, keeping the action
+    server's event loop free for other conversations."""
+    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
+
+
+def logged_in_customer(tracker: Tracker) -> Optional[Text]:
+    """The customer id from the website's signed token; None when absent or untrustworthy."""
+    try:
+        return verified_customer(latest_metadata(tracker).get("customer_token"), TOKENS)
+    except IdentityError:
+        return None
+
+
+def conversation_facts(tracker: Tracker) -> Facts:
+    text = tracker.latest_message.get("text") or ""
+    asked = (question_of(tracker.get_slot("order_situation"))
+             if previous_action(tracker) == ORDER_RESPONSE else None)
+    number = latest_entity(tracker, "order_id") or order_number_in(text)
+    email = latest_entity(tracker, "email") or email_in(text)
+    return Facts(
+        intent=latest_intent(tracker),
+        text=text,
+        topic=tracker.get_slot("order_topic"),
+        asked=asked,
+        number_given=number,
+        remembered=tracker.get_slot("order_id"),
+        remembered_things=tuple(tracker.get_slot("order_things") or ()),
+        customer=logged_in_customer(tracker),
+        verified_order=tracker.get_slot("verified_order"),
+        failures=int(tracker.get_slot("verification_failures") or 0),
+        email=email,
+        # Only a reply to "what's the postcode?" is read as one: many messages hold numbers.
+        postcode=postcode_in_reply(text) if asked == VERIFICATION and not (email or number) else None,
+        devices=tuple(latest_entities(tracker, "device")),
+        offered=tuple(filter(None, (tracker.get_slot(s) for s in CHOICE_SLOTS))) if asked == WHICH_ORDER else (),
+    )
+
+
+async def learnt(step: Step, facts: Facts) -> Facts:
+    """The facts with what the backend says for a LIST_ORDERS or VERIFY step (raises OrdersError)."""
+    client = orders_client()
+    if step.kind == LIST_ORDERS:
+        return replace(facts, customer_orders=tuple(await off_loop(client.customer_orders, facts.customer)))
+    if step.kind == VERIFY:
+        return replace(facts, verified=await off_loop(client.verify, step.order, email=facts.email,
+                                                      postcode=None if facts.email else facts.postcode))
+    raise ValueError(f"nothing to learn for {step.kind}")
+
+
+async def visible_order(number: Text, customer: Optional[Text], verified_order: Optional[Text]) -> Order:
+    """The order, if this customer may see it; else the same OrdersError as an unknown one."""
+    order = await off_loop(orders_client().order, number)
+    if not may_see(order.customer_id, order.number, customer, verified_order):
+        raise OrdersError(NOT_FOUND, "not this customer's order")
+    return order
+
+
+async def meant_visible_order(tracker: Tracker) -> Tuple[Optional[Order], Optional[Meant]]:
+    """The order the latest message is about if this customer may see it (else None), and
+    which order that is; (None, None) when the backend can't say."""
+    facts = conversation_facts(tracker)
+    try:
+        if facts.customer and not facts.number_given:
+            facts = await learnt(Step(LIST_ORDERS, ""), facts)
+        meant = order_meant(facts)
+        if not meant.number:
+            return None, meant
+        return await visible_order(meant.number, facts.customer, facts.verified_order), meant
+    except OrdersError:
+        return None, None
