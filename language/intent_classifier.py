@@ -13,6 +13,7 @@ A message with two questions ("my order is late and can i just return it instead
 intent of the whole, and, when one of its parts (language/clauses.py) is confidently another
 topic, that topic as `also_asked` in the parse data, for the dialogue to answer or offer.
 """
+import json
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -46,7 +47,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["sklearn", "skops"]
+        return ["sklearn"]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -98,15 +99,17 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
                 return {"name": name, "confidence": confidence}
         return None
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def _new_vectorizer(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(analyzer="char_wb", preprocessor=wording, sublinear_tf=True, min_df=2,
+                               ngram_range=(self._config["min_ngram"], self._config["max_ngram"]))
+
+    def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        self._vectorizer = TfidfVectorizer(
-            analyzer="char_wb", preprocessor=wording, sublinear_tf=True, min_df=2,
-            ngram_range=(self._config["min_ngram"], self._config["max_ngram"]),
-        ).fit([e.get(TEXT) for e in examples])
+        self._vectorizer = self._new_vectorizer().fit([e.get(TEXT) for e in examples])
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=3000, random_state=42)
         self._classifier.fit(self._features(examples), [e.get(INTENT) for e in examples])
         self.persist()
@@ -129,29 +132,34 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        import skops.io
-
+        # Plain arrays and JSON, not pickle (unsafe to load) nor skops (importing it turns the
+        # root logger down to WARNING, silencing the servers' own start-up lines).
         with self._storage.write_to(self._resource) as directory:
-            skops.io.dump({"vectorizer": self._vectorizer, "classifier": self._classifier},
-                          directory / "intent_classifier.skops")
+            np.savez(directory / "intent_classifier.npz", idf=self._vectorizer.idf_,
+                     coef=self._classifier.coef_, intercept=self._classifier.intercept_,
+                     classes=np.array([str(c) for c in self._classifier.classes_]))
+            vocabulary = {term: int(index) for term, index in self._vectorizer.vocabulary_.items()}
+            (directory / "vocabulary.json").write_text(json.dumps(vocabulary))
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
-        import skops.io
+        from sklearn.linear_model import LogisticRegression
 
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / "intent_classifier.skops"
-                # Only what this component saves: sklearn's, numpy's and scipy's types and this
-                # module's preprocessor; skops lists what the file would create before it does.
-                found = skops.io.get_untrusted_types(file=path)
-                unexpected = [t for t in found if t != f"{__name__}.wording"
-                              and not t.startswith(("sklearn.", "numpy.", "scipy."))]
-                if unexpected:
-                    raise TypeError(f"{path} would create unexpected types: {unexpected}")
-                model = skops.io.load(path, trusted=found)
+                arrays = np.load(directory / "intent_classifier.npz", allow_pickle=False)
+                vocabulary = json.loads((directory / "vocabulary.json").read_text())
         except ValueError:
             # No stored classifier (a model trained without NLU data): classify nothing.
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, model)
+        component = cls(config, model_storage, resource)
+        component._vectorizer = component._new_vectorizer()
+        component._vectorizer.vocabulary_ = vocabulary
+        component._vectorizer.idf_ = arrays["idf"]
+        classifier = LogisticRegression(C=component._config["C"])
+        classifier.coef_, classifier.intercept_ = arrays["coef"], arrays["intercept"]
+        classifier.classes_ = arrays["classes"]
+        classifier.n_features_in_ = arrays["coef"].shape[1]
+        component._classifier = classifier
+        return component
