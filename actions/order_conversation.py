@@ -119,35 +119,36 @@ def question_of(situation: Optional[str]) -> Optional[str]:
 
 
 def next_step(facts: Facts) -> Step:
+    """What to do next, from what the conversation knows (steps that need the backend are
+    asked again once the action has put what it learnt into the facts)."""
     f = facts
-    step = _stepper(f)
     if f.lookup:
         return _backend_refused(f)
     if f.failures >= MAX_VERIFICATION_FAILURES and (f.number_given or f.email or f.postcode):
         # Stopped trying: not even the right e-mail is checked any more in this conversation.
-        return step(LOCKED, f.topic or TOPICS[0], order=None)
+        return _step(f, LOCKED, _topic(f), order=None)
     new_question = f.intent in TOPICS
     if not new_question and (wants_person(f.text) or upset(f.text)):
-        return step(PASS if f.intent in PASSED_ON else OFFER_PERSON, f.topic or TOPICS[0])
+        return _step(f, PASS if f.intent in PASSED_ON else OFFER_PERSON, _asked_topic(f))
     if f.customer and f.customer_orders is None and not f.number_given:
-        return step(LIST_ORDERS, f.topic or TOPICS[0])
+        return _step(f, LIST_ORDERS, _asked_topic(f))
     if f.asked:
         reply = _reply(f)
         if reply is not None:
             return reply
     if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
-        return step(PASS, f.topic or TOPICS[0])
+        return _step(f, PASS, _asked_topic(f))
     if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
         # A yes, a no or a detail after an answer, not a question.
-        return step(NOTHING_MORE, f.topic or TOPICS[0])
-    topic = f.intent if new_question else f.topic or TOPICS[0]
+        return _step(f, NOTHING_MORE, _asked_topic(f))
+    topic = _topic(f)
     meant = order_meant(f)
     if len(meant.candidates) > 1:
-        return step(CHOOSE_ORDER, topic, order=None, choices=meant.candidates)
+        return _step(f, CHOOSE_ORDER, topic, order=None, choices=meant.candidates)
     if meant.number is None:
         if topic in NEEDS_THE_ORDER or meant.candidates or digits_in(f.text):
-            return step(ASK_ORDER_NUMBER, topic, order=None, lookup=INVALID if digits_in(f.text) else None)
-        return step(GENERAL, topic, order=None)
+            return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=INVALID if digits_in(f.text) else None)
+        return _step(f, GENERAL, topic, order=None)
     return _answer_or_verify(f, topic, meant.number)
 
 
@@ -180,24 +181,31 @@ def _remembered(f: Facts) -> OrderSummary:
     return OrderSummary(f.remembered or "", None, f.remembered_things, f.remembered_things)
 
 
-def _stepper(f: Facts):
-    """Builds a step that keeps the conversation's order and proof unless told otherwise."""
-    def step(kind: str, topic: str, **changes) -> Step:
-        return replace(Step(kind, topic, order=f.remembered, verified_order=f.verified_order,
-                            failures=f.failures), **changes)
-    return step
+def _step(f: Facts, kind: str, topic: str, **changes) -> Step:
+    """A step that keeps the conversation's order and proof unless told otherwise."""
+    return replace(Step(kind, topic, order=f.remembered, verified_order=f.verified_order, failures=f.failures),
+                   **changes)
+
+
+def _asked_topic(f: Facts) -> str:
+    """What the conversation was about (where it is, when nothing yet)."""
+    return f.topic or TOPICS[0]
+
+
+def _topic(f: Facts) -> str:
+    """The question this message asks, else the conversation's."""
+    return f.intent if f.intent in TOPICS else _asked_topic(f)
 
 
 def _backend_refused(f: Facts) -> Step:
-    step = _stepper(f)
-    topic = f.intent if f.intent in TOPICS else f.topic or TOPICS[0]
+    topic = _topic(f)
     if f.lookup in (NOT_FOUND, INVALID):
         # The same answer whether the order doesn't exist or is someone else's.
-        return step(ASK_ORDER_NUMBER, topic, order=None, lookup=f.lookup)
+        return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=f.lookup)
     if f.lookup == TOO_MANY_ATTEMPTS:
         # The backend stopped checking this order: so does the conversation.
-        return step(LOCKED, topic, order=None, failures=max(f.failures, MAX_VERIFICATION_FAILURES))
-    return step(UNAVAILABLE, topic)
+        return _step(f, LOCKED, topic, order=None, failures=max(f.failures, MAX_VERIFICATION_FAILURES))
+    return _step(f, UNAVAILABLE, topic)
 
 
 def _carries_answer(f: Facts) -> bool:
@@ -219,45 +227,43 @@ def _about_an_order(f: Facts) -> bool:
 def _reply(f: Facts) -> Optional[Step]:
     """The step for a reply to what the assistant asked; None when the message carries the
     answer, is a new question or is for another rule (next_step goes on)."""
-    step = _stepper(f)
-    topic = f.topic or TOPICS[0]
+    topic = _asked_topic(f)
     if _carries_answer(f):
         return None
     kind = reply_kind(f.text) or {"deny": NO, "affirm": YES}.get(f.intent)
     if kind in (DOESNT_HAVE, NO):
         if f.asked == OFFER:
-            return step(NOTHING_MORE, topic)
+            return _step(f, NOTHING_MORE, topic)
         if f.asked == WHICH_ORDER and kind == NO:
-            return step(ASK_ORDER_NUMBER, topic, order=None, lookup=REQUESTED)
+            return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=REQUESTED)
         # They can't give it: the rule for their question, and the offer stands.
-        return step(GENERAL, topic, order=None)
+        return _step(f, GENERAL, topic, order=None)
     if kind != YES and f.intent in TOPICS + PASSED_ON:
         return None
     # "Yes", or meant as an answer but not one we can read: ask again.
     if f.asked == WHICH_ORDER:
         return None
     if f.asked == VERIFICATION:
-        return step(ASK_VERIFICATION, topic)
+        return _step(f, ASK_VERIFICATION, topic)
     if kind == YES:
-        return step(ASK_ORDER_NUMBER, topic, lookup=REQUESTED if f.asked == OFFER else None)
-    return step(ASK_ORDER_NUMBER, topic, lookup=INVALID if digits_in(f.text) else None)
+        return _step(f, ASK_ORDER_NUMBER, topic, lookup=REQUESTED if f.asked == OFFER else None)
+    return _step(f, ASK_ORDER_NUMBER, topic, lookup=INVALID if digits_in(f.text) else None)
 
 
 def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:
-    step = _stepper(f)
     if f.customer or f.verified_order == number:
         # A logged-in customer's order is checked against may_see once fetched.
-        return step(ANSWER, topic, order=number)
+        return _step(f, ANSWER, topic, order=number)
     if f.failures >= MAX_VERIFICATION_FAILURES:
-        return step(LOCKED, topic, order=None)
+        return _step(f, LOCKED, topic, order=None)
     if f.verified:
-        return step(ANSWER, topic, order=number, verified_order=number)
+        return _step(f, ANSWER, topic, order=number, verified_order=number)
     if f.verified is False:
         failures = f.failures + 1
         if failures >= MAX_VERIFICATION_FAILURES:
-            return step(LOCKED, topic, order=None, failures=failures)
-        return step(ASK_VERIFICATION, topic, order=number, failures=failures,
+            return _step(f, LOCKED, topic, order=None, failures=failures)
+        return _step(f, ASK_VERIFICATION, topic, order=number, failures=failures,
                     lookup=MISMATCH_EMAIL if f.email else MISMATCH)
     if f.email or f.postcode:
-        return step(VERIFY, topic, order=number)
-    return step(ASK_VERIFICATION, topic, order=number)
+        return _step(f, VERIFY, topic, order=number)
+    return _step(f, ASK_VERIFICATION, topic, order=number)

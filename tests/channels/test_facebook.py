@@ -65,7 +65,7 @@ def test_facebook_verifies_the_webhook_with_our_token(messaging):
 
 def test_a_question_gets_its_answer_with_quick_replies_seen_and_typing_around_it(messaging, recorder):
     customer = a_customer()
-    assert post(messaging, delivery(event(customer, "where is my return label?"))).status_code == 200
+    assert post(messaging, delivery(event(customer, "where is my order?"))).status_code == 200
     [answer] = messages_to(recorder, customer)
     expected = response("utter_order_status", order_situation="ask_order_id")
     assert answer.fields["message"]["text"] == expected["text"]

@@ -68,7 +68,7 @@ def test_slack_gets_its_url_verification_challenge_back(messaging):
 
 def test_a_direct_message_gets_its_answer_with_buttons_posted_as_the_app(messaging, recorder):
     user, channel = a_customer()
-    assert post_json(messaging, message_event(user, channel, "where is my return label?")).status_code == 200
+    assert post_json(messaging, message_event(user, channel, "where is my order?")).status_code == 200
     [answer] = posted_to(recorder, channel)
     expected = response("utter_order_status", order_situation="ask_order_id")
     assert answer.fields["text"] == expected["text"].replace("&", "&amp;")

@@ -63,7 +63,7 @@ def test_the_webhook_is_registered_at_startup_with_its_secret(messaging, recorde
 
 def test_a_question_gets_its_answer_with_buttons_one_a_row(messaging, recorder):
     chat = a_chat()
-    reply = post(messaging, message_update(chat, "where is my return label?"))
+    reply = post(messaging, message_update(chat, "where is my order?"))
     assert reply.status_code == 200, reply.text
     [answer] = sent_to(recorder, chat)
     expected = response("utter_order_status", order_situation="ask_order_id")

@@ -53,7 +53,7 @@ def sent_to(recorder, sender: str, count: int = 1):
 
 def test_sms_answer_comes_back_from_our_number_with_buttons_as_numbered_choices(messaging, recorder):
     sender = customer(SMS)
-    say(messaging, SMS, sender, "where is my return label?")
+    say(messaging, SMS, sender, "where is my order?")
     [sms] = sent_to(recorder, sender)
     assert sms.method == "POST"
     assert sms.fields["From"] == SMS["number"]
