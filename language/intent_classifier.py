@@ -64,12 +64,11 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             "model_dir": None,  # the sentence encoder's, as SentenceEmbeddingFeaturizer's
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
-        self._vectorizer = (model or {}).get("vectorizer")
-        self._classifier = (model or {}).get("classifier")
+        self._vectorizer = None  # fitted by train(), or restored by load()
+        self._classifier = None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -85,7 +84,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return sparse.hstack([sparse.csr_matrix(meaning), self._config["wording_weight"] * words]).tocsr()
 
     def _also_asked(self, text: Text, intent: Text) -> Optional[Dict[Text, Any]]:
-        """Another topic asked in a part of the message, if any (the first, most confident)."""
+        """Another topic confidently asked in a part of the message (the first such part), if any."""
         parts = clauses(text)
         topics = self._config["also_asked_topics"]
         if len(parts) < 2 or not topics:
