@@ -94,6 +94,7 @@ def test_yes_to_the_offer_asks_for_the_number_and_no_ends_it(chat):
     assert "What's your order number?" in chat.text("yes please")
     chat.say("when will my order ship?")
     assert "anything else I can help you with?" in chat.text("no thanks")
+    assert "Bye for now" in chat.text("no")
 
 
 def test_where_is_it_asks_for_the_number_first_and_says_where_to_look(chat):

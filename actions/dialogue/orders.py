@@ -12,7 +12,7 @@ from actions.dialogue.tracker_reading import changed_slots
 from actions.identity import mask_email
 from actions.order_answers import Answer, order_status
 from actions.order_conversation import (
-    ANSWER, CHOOSE_ORDER, LIST_ORDERS, MISMATCH_EMAIL, ORDER_CHOICES, PASS, RETURN_TOPICS, VERIFY, Facts, Step,
+    ANSWER, CHOOSE_ORDER, LIST_ORDERS, MISMATCH_EMAIL, NOTHING_MORE, ORDER_CHOICES, PASS, RETURN_TOPICS, VERIFY, Facts, Step,
     next_step,
 )
 from actions.orders_client import Order, OrdersError
@@ -29,7 +29,7 @@ ANSWER_SLOTS = (
 )
 SUPPORT = Place(SETTINGS.support_country, SETTINGS.support_timezone)
 # order_turn: what the rules do with the customer's next message (data/rules/faq.yml).
-OPEN, PASSED = "open", "passed"
+OPEN, CLOSED, PASSED = "open", "closed", "passed"
 
 
 def answer_about(order: Order, topic: Text) -> Answer:
@@ -85,6 +85,6 @@ class ActionOrderStatus(Action):
             "order_id": step.order, "order_things": things, "verified_order": step.verified_order,
             "verification_failures": float(step.failures) if step.failures else None,
             "masked_email": mask_email(facts.email) if step.lookup == MISMATCH_EMAIL else tracker.get_slot("masked_email"),
-            "order_turn": OPEN,
+            "order_turn": CLOSED if step.kind == NOTHING_MORE else OPEN,
             **choices, **{slot: answer.values.get(slot) for slot in ANSWER_SLOTS},
         }
