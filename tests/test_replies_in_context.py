@@ -71,3 +71,12 @@ def test_someone_upset_or_asking_for_a_person_is_offered_one(chat, message):
 def test_upset_instead_of_the_number_is_offered_a_person_too(chat, message):
     chat.say("where is my order?")
     assert offered_a_person(chat.say(message))
+
+
+@pytest.mark.parametrize("reply, says", [
+    ("yep", "Step 2 of 6"), ("carry on", "Step 2 of 6"), ("next one", "Step 2 of 6"), ("ok got it", "Step 2 of 6"),
+    ("stop", "carry on from this step"), ("not now", "carry on from this step"),
+])
+def test_the_checklist_understands_yes_and_no_in_common_wordings(chat, reply, says):
+    chat.say("what do I need to do before sending my phone back?")
+    assert says in chat.text(reply)
