@@ -10,6 +10,7 @@ VENV := .venv
 RASA_VENV := $(VENV)/rasa
 ACTIONS_VENV := $(VENV)/actions
 BACKEND_VENV := $(VENV)/backend
+BENCH_VENV := $(VENV)/bench
 RASA := $(RASA_VENV)/bin/rasa
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
@@ -34,12 +35,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser \
+	scaled-packages run-scaled test-scaled
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the assistant"
 	@echo "make test   install what is missing, validate, train if needed, run all tests"
 	@echo "make shell  talk to the assistant in this terminal"
+	@echo "make run-scaled   the same on PostgreSQL, Redis, nginx and two Rasa replicas"
+	@echo "make test-scaled  the replica tests of that setup (tests/scaled/)"
 	@echo "make eval   intent/entity evaluation on the three held-out sets (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
 	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
@@ -69,6 +73,14 @@ $(BACKEND_VENV)/.installed: requirements/backend.txt requirements/backend.lock |
 	@test -x $(BACKEND_PY) || $(PYTHON310) -m venv $(BACKEND_VENV)
 	@$(BACKEND_PY) -m pip install -q --upgrade pip wheel $(QUIET_PIP)
 	@$(BACKEND_PY) -m pip install -q -r requirements/backend.txt -c requirements/backend.lock $(QUIET_PIP)
+	@touch $@
+
+# Locust for `make bench`, apart: it brings gevent, which no service may import.
+$(BENCH_VENV)/.installed: requirements/bench.txt requirements/bench.lock | python310
+	@echo "==> Load-testing virtualenv ($(BENCH_VENV))"
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON310) -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip wheel $(QUIET_PIP)
+	@$(BENCH_VENV)/bin/python -m pip install -q -r requirements/bench.txt -c requirements/bench.lock $(QUIET_PIP)
 	@touch $@
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed $(WIDGET)
@@ -119,14 +131,30 @@ shell: install $(MODEL)
 test: install browser validate $(MODEL)
 	@echo "==> pytest: order backend (backend/tests/)"
 	@$(BACKEND_PY) -m pytest -c backend/pytest.ini backend/tests
+	@echo "==> pytest: handoff service (handoff/tests/)"
+	@$(BACKEND_PY) -m pytest -c handoff/pytest.ini handoff/tests
 	@echo "==> pytest: assistant (tests/)"
 	@mkdir -p var results
-	@$(ACTIONS_PY) -m pytest
+	@$(ACTIONS_PY) -m pytest -m "not scaled"
 	@echo "==> Rasa test stories (tests/stories/)"
 	@$(RASA) test core --quiet --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out results/stories > results/stories.log 2>&1 \
 		|| { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
 	@echo "Rasa test stories: all passed"
+
+# The scaled setup (tools/scaled.py; README, "Scaling out"): Debian's PostgreSQL, Redis and
+# nginx, installed by tools/install-scaled when missing; the project runs its own instances.
+scaled-packages:
+	@tools/install-scaled
+
+run-scaled: install scaled-packages $(MODEL)
+	@mkdir -p var
+	@$(RASA_PY) -m tools.run_scaled
+
+test-scaled: install scaled-packages $(MODEL)
+	@echo "==> pytest: scaled setup (tests/scaled/)"
+	@mkdir -p var
+	@$(ACTIONS_PY) -m pytest -m scaled tests/scaled
 
 # GDPR erasure: make forget WHO="e-mail order-number customer-id"; retention: OLDER_THAN_DAYS=N
 forget: $(RASA_VENV)/.installed
@@ -142,7 +170,7 @@ fuzz: install $(MODEL)
 	@mkdir -p results
 	@$(RASA_PY) -m tools.fuzz --messages $(FUZZ_MESSAGES)
 
-bench: install browser $(MODEL)
+bench: install browser scaled-packages $(MODEL) $(BENCH_VENV)/.installed
 	@mkdir -p var results
 	@$(RASA_PY) -m tools.benchmark --out results/benchmark.json
 	@$(ACTIONS_PY) -m tools.widget_benchmark --out results/widget_benchmark.json
@@ -152,6 +180,7 @@ lock: python310
 	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310) requirements/rasa-nodeps.txt
 	@tools/lock "requirements/actions.txt requirements/dev.txt" requirements/actions.lock $(PYTHON310)
 	@tools/lock requirements/backend.txt requirements/backend.lock $(PYTHON310)
+	@tools/lock requirements/bench.txt requirements/bench.lock $(PYTHON310)
 
 clean:
 	rm -rf build models results var .rasa web/dist

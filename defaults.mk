@@ -1,6 +1,7 @@
 # Settings for `make run`, `make test` and friends: every one is an environment variable,
 # and the value here is only the default (set the variable to override it, e.g.
-# `RASA_PORT=5006 make run`). The Python services read theirs in actions/settings.py.
+# `RASA_PORT=5006 make run`). Each Python service reads its own in one settings module:
+# actions/, backend/, shop/ and handoff/settings.py.
 
 # Rasa server (REST channel, socket.io, messaging connectors) and action server.
 RASA_HOST ?= 127.0.0.1
@@ -13,17 +14,20 @@ ACTION_SERVER_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
 TRACKER_DB ?= $(CURDIR)/var/tracker.db
 # The action server binds here (read by rasa-sdk).
 SANIC_HOST ?= $(ACTION_HOST)
-# The order backend: port, SQLite file (created and seeded on first start), and the API token
-# the actions send it. The default token is for a laptop only: set your own anywhere else.
+# The order backend: port and SQLite file (created and seeded on first start).
 BACKEND_PORT ?= 8000
 BACKEND_DB ?= $(CURDIR)/var/backend.db
-ORDERS_API_TOKEN ?= dev-only-token-change-me
+
+# Secrets have no defaults. ORDERS_API_TOKEN, CUSTOMER_TOKEN_SECRET (or the RS256 key pair
+# CUSTOMER_TOKEN_PUBLIC_KEY / CUSTOMER_TOKEN_PRIVATE_KEY) and SHOP_SESSION_SECRET come from
+# the environment; `make run` generates the missing ones once into var/secrets.env (mode
+# 0600, for this laptop only) and says so (README, Settings).
 
 export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB SANIC_HOST
 # Conversations idle for longer are deleted when `make run` starts (tools/forget.py).
 CONVERSATION_RETENTION_DAYS ?= 30
 
-export BACKEND_PORT BACKEND_DB ORDERS_API_TOKEN CONVERSATION_RETENTION_DAYS
+export BACKEND_PORT BACKEND_DB CONVERSATION_RETENTION_DAYS
 
 # The demo shop (shop/): web pages that embed the chat widget, served by `make run`.
 SHOP_PORT ?= 8080
@@ -31,6 +35,26 @@ SHOP_PORT ?= 8080
 WIDGET_ALLOWED_ORIGINS ?= http://$(RASA_HOST):$(SHOP_PORT) http://localhost:$(SHOP_PORT)
 
 export SHOP_PORT WIDGET_ALLOWED_ORIGINS
+
+# `make run-scaled` (README, "Scaling out"): nginx listens on RASA_PORT in front of this many
+# Rasa servers; the action server forks ACTION_WORKERS processes; the project's own PostgreSQL
+# and Redis listen on 127.0.0.1 at these ports (their passwords, SCALED_DATABASE_PASSWORD and
+# SCALED_REDIS_PASSWORD, are generated into var/secrets.env unless set).
+RASA_REPLICAS ?= 2
+ACTION_WORKERS ?= 2
+SCALED_POSTGRES_PORT ?= 5433
+SCALED_REDIS_PORT ?= 6380
+
+export RASA_REPLICAS ACTION_WORKERS SCALED_POSTGRES_PORT SCALED_REDIS_PORT
+
+# The handoff service (handoff/) and its reference agent desk at /desk. HANDOFF_TOOL picks the
+# agents' tool: desk (built in), chatwoot, zendesk or webhook (README, "Handing over to a
+# person", for each one's variables). RASA_API_TOKEN and HANDOFF_API_TOKEN are random for
+# each start unless set.
+HANDOFF_PORT ?= 8090
+HANDOFF_TOOL ?= desk
+
+export HANDOFF_PORT HANDOFF_TOOL
 
 # Messaging channels (docs/channels.md). Each is off until all of its variables are set;
 # the *_API_URL ones are optional (empty: the provider's own API).

@@ -4,8 +4,8 @@ Plain Python. The facts of the conversation in (the question, the customer's own
 the order number given or remembered, who is logged in, what was proved, what the
 assistant asked last, and what the backend said once asked); one step out: answer with the
 help centre's rule, ask for the order number, ask which order, ask for the e-mail or
-postcode, look the order up and answer, stop trying, or leave the message to the rule
-that answers it. The Rasa action does the I/O a step asks for (LIST_ORDERS, VERIFY,
+postcode, look the order up and answer, say for how long the order can't be checked, or
+leave the message to the rule that answers it. The Rasa action does the I/O a step asks for (LIST_ORDERS, VERIFY,
 ANSWER), puts what it learnt into the facts and asks again; domain.yml says the words.
 
 The assistant answers before it asks: a general question gets the rule at once with an
@@ -13,12 +13,13 @@ offer to make it exact, and only "where is it?" needs the order first. When it h
 asked something, the customer's reply is read as the answer to that question, whatever
 NLU made of it.
 """
+import math
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
 from actions.named_orders import fits, order_picked, orders_named
-from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, OrderSummary
-from actions.replies import DOESNT_HAVE, NO, YES, digits_in, reply_kind, upset, wants_person
+from actions.orders_client import INVALID, NOT_FOUND, PAUSED, TOO_MANY_ATTEMPTS, OrderSummary
+from actions.replies import DOESNT_HAVE, NO, YES, digits_in, order_number_reply, reply_kind, upset, wants_person
 
 ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
 RETURN_TOPICS = ("return_item", "return_label", "return_deadline", "return_status", "refund_status")
@@ -27,9 +28,6 @@ TOPICS = ORDER_TOPICS + RETURN_TOPICS
 NEEDS_THE_ORDER = ("track_order",)
 # Messages NLU gave to another rule: ours only when they answer what the assistant asked.
 PASSED_ON = ("nlu_fallback", "out_of_scope", "missing_package")
-# Failed e-mail or postcode checks in one conversation before the assistant stops trying
-# (the backend also stops after as many per order number per hour).
-MAX_VERIFICATION_FAILURES = 5
 # How many orders are offered as buttons at most.
 ORDER_CHOICES = 3
 
@@ -38,28 +36,38 @@ ORDER_NUMBER = "order_number"
 VERIFICATION = "verification"
 WHICH_ORDER = "which_order"
 OFFER = "offer"  # "Tell me your order number ... and I'll give you the date for your order"
+CHECK_LATER = "check_later"  # "I can't check order ... for 5 minutes": the e-mail or postcode, sent again
 
 # Steps. Those up to UNAVAILABLE are also `order_situation` values (domain.yml).
 GENERAL = "general"  # the help centre's rule for the question, and the offer
 ASK_ORDER_NUMBER = "ask_order_id"
 CHOOSE_ORDER = "choose_order"  # said as choose_order_2 or choose_order_3
 ASK_VERIFICATION = "ask_verification"
+# The e-mail or postcode can't be checked for a while (the backend's limits, which it keeps
+# per conversation and order, and per order: backend/settings.py): this conversation's
+# details didn't match too often, or checks of the order are paused after many failures.
 LOCKED = "verification_locked"
+PAUSED_CHECKS = "verification_paused"
 NOTHING_MORE = "nothing_more"
 OFFER_PERSON = "offer_person"
 UNAVAILABLE = "unavailable"
+OFFER_TOPIC = "offer_topic"  # said as offer_<topic>: a second question another rule answers, as a button
 PASS = "pass"  # not an answer to us: the message's own rule answers it
 # Steps that need the backend: the action does them and asks again.
 LIST_ORDERS = "list_orders"  # the logged-in customer's orders
 VERIFY = "verify"  # is this e-mail or postcode the order's?
 ANSWER = "answer"  # look the order up and answer about it
 
-_QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, GENERAL: OFFER}
+_QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, LOCKED: CHECK_LATER,
+              PAUSED_CHECKS: CHECK_LATER, GENERAL: OFFER}
+# Questions whose answer is the e-mail address or the postcode on the order.
+PROOF = (VERIFICATION, CHECK_LATER)
 
 # Why a question is asked again (`order_lookup`).
 MISMATCH = "mismatch"
 MISMATCH_EMAIL = "mismatch_email"
 REQUESTED = "requested"  # they want the exact answer: the number, please
+NOT_A_CHECK = "order_number"  # an order number where the e-mail or postcode was asked: nothing checked
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,6 @@ class Facts:
     remembered_things: Tuple[str, ...] = ()  # its items' names and kinds
     customer: Optional[str] = None  # logged in on the website
     verified_order: Optional[str] = None  # the order an anonymous customer proved is theirs
-    failures: int = 0  # failed e-mail or postcode checks so far
     email: Optional[str] = None  # in the latest message
     postcode: Optional[str] = None  # the latest message, read as a postcode
     devices: Tuple[str, ...] = ()  # devices named in the latest message
@@ -82,6 +89,9 @@ class Facts:
     customer_orders: Optional[Tuple[OrderSummary, ...]] = None
     verified: Optional[bool] = None
     lookup: Optional[str] = None  # the kind of OrdersError it answered with
+    wait_s: Optional[int] = None  # how long until the order can be checked again, when it said
+    also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
+    later: Optional[str] = None  # a second question waiting until the first is answered
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ class Step:
     lookup: Optional[str] = None  # why a question is asked again
     choices: Tuple[OrderSummary, ...] = ()
     verified_order: Optional[str] = None
-    failures: int = 0
+    wait_s: Optional[int] = None  # LOCKED, PAUSED_CHECKS: for how long
 
 
 @dataclass(frozen=True)
@@ -124,9 +134,6 @@ def next_step(facts: Facts) -> Step:
     f = facts
     if f.lookup:
         return _backend_refused(f)
-    if f.failures >= MAX_VERIFICATION_FAILURES and (f.number_given or f.email or f.postcode):
-        # Stopped trying: not even the right e-mail is checked any more in this conversation.
-        return _step(f, LOCKED, _topic(f), order=None)
     new_question = f.intent in TOPICS
     if not new_question and (wants_person(f.text) or upset(f.text)):
         return _step(f, PASS if f.intent in PASSED_ON else OFFER_PERSON, _asked_topic(f))
@@ -150,6 +157,28 @@ def next_step(facts: Facts) -> Step:
             return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=INVALID if digits_in(f.text) else None)
         return _step(f, GENERAL, topic, order=None)
     return _answer_or_verify(f, topic, meant.number)
+
+
+def second_question(facts: Facts, step: Step) -> Tuple[Optional[str], Optional[str]]:
+    """A message's second question: (answer it right after this step, keep it for later).
+    It is answered once the first is; while the assistant first asks something for the
+    first (the order number, which order, the e-mail), it waits for the reply."""
+    waiting = facts.also_asked if facts.also_asked not in (None, step.topic) else facts.later
+    if waiting is None or waiting == step.topic:
+        return None, None
+    if step.kind in (GENERAL, ANSWER):
+        return waiting, None
+    if step.kind in (ASK_ORDER_NUMBER, CHOOSE_ORDER, ASK_VERIFICATION):
+        return None, waiting
+    return None, None
+
+
+def second_step(facts: Facts, topic: str) -> Step:
+    """The step for the second question of the customer's latest message, the first one
+    answered: answered about the same order, or offered when another rule answers it."""
+    if topic not in TOPICS:
+        return _step(facts, OFFER_TOPIC, topic)
+    return next_step(replace(facts, intent=topic, asked=None, also_asked=None, later=None))
 
 
 def order_meant(facts: Facts) -> Meant:
@@ -183,8 +212,7 @@ def _remembered(f: Facts) -> OrderSummary:
 
 def _step(f: Facts, kind: str, topic: str, **changes) -> Step:
     """A step that keeps the conversation's order and proof unless told otherwise."""
-    return replace(Step(kind, topic, order=f.remembered, verified_order=f.verified_order, failures=f.failures),
-                   **changes)
+    return replace(Step(kind, topic, order=f.remembered, verified_order=f.verified_order), **changes)
 
 
 def _asked_topic(f: Facts) -> str:
@@ -202,15 +230,16 @@ def _backend_refused(f: Facts) -> Step:
     if f.lookup in (NOT_FOUND, INVALID):
         # The same answer whether the order doesn't exist or is someone else's.
         return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=f.lookup)
-    if f.lookup == TOO_MANY_ATTEMPTS:
-        # The backend stopped checking this order: so does the conversation.
-        return _step(f, LOCKED, topic, order=None, failures=max(f.failures, MAX_VERIFICATION_FAILURES))
+    if f.lookup in (TOO_MANY_ATTEMPTS, PAUSED):
+        # The backend won't check this order for a while: the customer is told for how long.
+        kind = LOCKED if f.lookup == TOO_MANY_ATTEMPTS else PAUSED_CHECKS
+        return _step(f, kind, topic, order=order_meant(f).number, wait_s=f.wait_s)
     return _step(f, UNAVAILABLE, topic)
 
 
 def _carries_answer(f: Facts) -> bool:
     """An order number, the e-mail or postcode asked for, or the order picked out of those offered."""
-    return bool(f.number_given or (f.asked == VERIFICATION and (f.email or f.postcode))
+    return bool(f.number_given or (f.asked in PROOF and (f.email or f.postcode))
                 or (f.asked == WHICH_ORDER and order_meant(f).number))
 
 
@@ -230,7 +259,15 @@ def _reply(f: Facts) -> Optional[Step]:
     topic = _asked_topic(f)
     if _carries_answer(f):
         return None
+    if f.asked == VERIFICATION and order_number_reply(f.text):
+        # A number like an order number, perhaps mistyped: the customer didn't mean it as a
+        # postcode, so it is not checked (nor counted against them).
+        return _step(f, ASK_VERIFICATION, topic, lookup=NOT_A_CHECK)
     kind = reply_kind(f.text) or {"deny": NO, "affirm": YES}.get(f.intent)
+    if f.asked == CHECK_LATER:
+        # Sent again, the e-mail or postcode goes to the backend (above), which says whether
+        # the wait is over; a yes or a no is only an acknowledgement.
+        return _step(f, NOTHING_MORE, topic) if kind in (YES, NO) else None
     if kind in (DOESNT_HAVE, NO):
         if f.asked == OFFER:
             return _step(f, NOTHING_MORE, topic)
@@ -252,18 +289,29 @@ def _reply(f: Facts) -> Optional[Step]:
 
 def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:
     if f.customer or f.verified_order == number:
-        # A logged-in customer's order is checked against may_see once fetched.
+        # A logged-in customer is never asked to prove anything, so never stopped by the
+        # limits on checks: their order is checked against may_see once fetched.
         return _step(f, ANSWER, topic, order=number)
-    if f.failures >= MAX_VERIFICATION_FAILURES:
-        return _step(f, LOCKED, topic, order=None)
     if f.verified:
         return _step(f, ANSWER, topic, order=number, verified_order=number)
     if f.verified is False:
-        failures = f.failures + 1
-        if failures >= MAX_VERIFICATION_FAILURES:
-            return _step(f, LOCKED, topic, order=None, failures=failures)
-        return _step(f, ASK_VERIFICATION, topic, order=number, failures=failures,
-                    lookup=MISMATCH_EMAIL if f.email else MISMATCH)
+        if f.wait_s:
+            # That was the last check the backend makes for a while.
+            return _step(f, LOCKED, topic, order=number, wait_s=f.wait_s)
+        return _step(f, ASK_VERIFICATION, topic, order=number, lookup=MISMATCH_EMAIL if f.email else MISMATCH)
     if f.email or f.postcode:
         return _step(f, VERIFY, topic, order=number)
-    return _step(f, ASK_VERIFICATION, topic, order=number)
+    # The same order number again, where the e-mail or postcode was asked: say what's needed.
+    again = f.asked == VERIFICATION and f.number_given == f.remembered
+    return _step(f, ASK_VERIFICATION, topic, order=number, lookup=NOT_A_CHECK if again else None)
+
+
+def wait_in_words(seconds: Optional[int]) -> str:
+    """How long the customer waits, rounded up: "a minute", "5 minutes", "an hour"."""
+    if not seconds:
+        return "a while"  # a backend that didn't say
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return "a minute" if minutes == 1 else f"{minutes} minutes"
+    hours = math.ceil(minutes / 60)
+    return "an hour" if hours == 1 else f"{hours} hours"

@@ -11,20 +11,38 @@ from decimal import Decimal
 from typing import List, Optional, Tuple
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util import Retry
 
 NOT_FOUND = "not_found"
 UNAVAILABLE = "unavailable"
 INVALID = "invalid"
-TOO_MANY_ATTEMPTS = "too_many_attempts"
+TOO_MANY_ATTEMPTS = "too_many_attempts"  # this conversation used its attempts to verify that order
+PAUSED = "verifications_paused"  # verifications of that order wait a few minutes, for everyone
 
 
 class OrdersError(Exception):
-    """The backend could not answer: `kind` is NOT_FOUND, UNAVAILABLE, INVALID or
-    TOO_MANY_ATTEMPTS (verifications of that order are paused)."""
+    """The backend could not answer: `kind` is NOT_FOUND, UNAVAILABLE, INVALID,
+    TOO_MANY_ATTEMPTS or PAUSED; for the last two, `retry_after_s` says for how long."""
 
-    def __init__(self, kind: str, message: str):
+    def __init__(self, kind: str, message: str, retry_after_s: Optional[int] = None):
         super().__init__(message)
         self.kind = kind
+        self.retry_after_s = retry_after_s
+
+
+def _error_code(response: requests.Response) -> Optional[str]:
+    try:
+        return response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+
+
+def _retry_after(response: requests.Response) -> Optional[int]:
+    """Retry-After in seconds (the backend never sends the HTTP-date form)."""
+    value = response.headers.get("Retry-After", "")
+    return int(value) if value.isdigit() else None
 
 
 def _time(text: Optional[str]) -> Optional[datetime]:
@@ -142,11 +160,44 @@ class Order:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """Whether the e-mail or postcode is the order's; after a "no" that used the last attempt,
+    how long until the order can be checked again (None: another attempt may be made)."""
+
+    verified: bool
+    retry_after_s: Optional[int] = None
+
+    def __bool__(self) -> bool:
+        return self.verified
+
+
+@dataclass(frozen=True)
 class OrderSummary:
     number: str
     placed_at: datetime
     item_names: Tuple[str, ...]
     item_kinds: Tuple[str, ...] = ()
+
+
+class _GetRetry(Retry):
+    """urllib3's Retry, except that a read that timed out is not tried again: a backend that
+    was too slow once is likely slow again, and the customer is waiting."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        retry = self.new(read=False) if isinstance(error, ReadTimeoutError) else self
+        return super(_GetRetry, retry).increment(method, url, response, error, _pool, _stacktrace)
+
+
+# Only GETs are retried, being idempotent: a dropped connection (a keep-alive the backend
+# had just closed, a restart) or a 502/503/504 from a proxy in front of it. A POST is never
+# sent twice, since the backend may have acted on it before the connection broke: one
+# wrong e-mail must count as one failed verification (POST /verifications), not two. urllib3
+# does retry a POST whose connection could not even be opened, as nothing was sent.
+RETRY = _GetRetry(total=2, connect=1, read=1, status=1, other=0, allowed_methods=frozenset({"GET"}),
+                  status_forcelist=(502, 503, 504), backoff_factor=0.1, raise_on_status=False,
+                  # The backend's Retry-After is about verifications paused for minutes (429),
+                  # never something a customer waiting for a reply should sit out.
+                  respect_retry_after_header=False)
 
 
 class OrdersClient:
@@ -156,6 +207,7 @@ class OrdersClient:
         # Short connect timeout: a backend that is down should cost the customer little.
         self._timeout = (min(1.0, timeout_s), timeout_s)
         self._session = session or requests.Session()
+        self._session.mount(self._base + "/", HTTPAdapter(max_retries=RETRY))
         self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
     def order(self, number: str) -> Order:
@@ -163,12 +215,16 @@ class OrdersClient:
             raise OrdersError(INVALID, "an order number has 8 digits")
         return Order.from_json(self._get(f"/orders/{number}"))
 
-    def verify(self, number: str, email: Optional[str] = None, postcode: Optional[str] = None) -> bool:
-        """Whether the e-mail or delivery postcode is the order's. False for an unknown order too."""
-        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()):
-            return False
-        body = {"order_number": number, "email": email, "postcode": postcode}
-        return bool(self._send("POST", "/verifications", json=body)["verified"])
+    def verify(self, number: str, email: Optional[str] = None, postcode: Optional[str] = None,
+               conversation: Optional[str] = None) -> Verification:
+        """Whether the e-mail or delivery postcode is the order's; not verified for an unknown
+        order too. `conversation` is who asks: the backend limits failed checks per
+        conversation and order. Raises OrdersError TOO_MANY_ATTEMPTS or PAUSED when it won't check."""
+        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()) or not (email or postcode):
+            return Verification(False)
+        body = {"order_number": number, "email": email, "postcode": postcode, "conversation": conversation}
+        answer = self._send("POST", "/verifications", json=body)
+        return Verification(bool(answer["verified"]), answer.get("retry_after_s"))
 
     def customer_orders(self, customer_id: str) -> List[OrderSummary]:
         return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]),
@@ -179,21 +235,18 @@ class OrdersClient:
         return self._send("GET", path)
 
     def _send(self, method: str, path: str, json: Optional[dict] = None):
-        url = self._base + path
-        for attempt in (1, 2):
-            try:
-                response = self._session.request(method, url, json=json, timeout=self._timeout)
-                break
-            except requests.ConnectionError as error:
-                # One retry: a dropped keep-alive connection is common and harmless.
-                if attempt == 2:
-                    raise OrdersError(UNAVAILABLE, f"order backend unreachable: {error}") from error
-            except requests.Timeout as error:
-                raise OrdersError(UNAVAILABLE, "order backend timed out") from error
+        try:
+            # Retries, where safe, happen inside: the session's adapter (RETRY).
+            response = self._session.request(method, self._base + path, json=json, timeout=self._timeout)
+        except requests.Timeout as error:
+            raise OrdersError(UNAVAILABLE, "order backend timed out") from error
+        except requests.RequestException as error:
+            raise OrdersError(UNAVAILABLE, f"order backend unreachable: {error}") from error
         if response.status_code == 404:
             raise OrdersError(NOT_FOUND, "not found")
         if response.status_code == 429:
-            raise OrdersError(TOO_MANY_ATTEMPTS, "too many failed attempts")
+            raise OrdersError(PAUSED if _error_code(response) == PAUSED else TOO_MANY_ATTEMPTS,
+                              "verifications refused for now", _retry_after(response))
         if response.status_code >= 500 or response.status_code in (401, 403):
             # A wrong API token is our misconfiguration: to the customer, unavailable.
             raise OrdersError(UNAVAILABLE, f"order backend error {response.status_code}")

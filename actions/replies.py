@@ -30,6 +30,12 @@ _POSTCODE_LEAD_IN = re.compile(
     r"^(?:(?:it is|its|it|my|the|delivery|postal|postcode|post code|post|zipcode|zip code|zip|code|is|was)\b[\s:,-]*)+",
     re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['’`]")
+# A reply that is a number and nothing else, perhaps grouped or after a few words ("it's
+# order 4051 2351", "#40512351").
+_NUMBER_REPLY = re.compile(
+    r"^(?:(?:it is|its|it|my|the|order|number|no|nr|is|was)\b[\s:.,#-]*)*#?(\d[\d -]*\d)\.?$", re.IGNORECASE)
+# Postcodes written as digits with a hyphen: Japan 123-4567, Portugal 1234-567, US ZIP+4 12345-6789.
+_HYPHENATED_POSTCODE = re.compile(r"^(?:\d{3}-\d{4}|\d{4}-\d{3}|\d{5}-\d{4})$")
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +83,17 @@ def order_number_in(text: Optional[str]) -> Optional[str]:
     numbers = _ORDER_NUMBER.findall(text or "")
     # Two numbers in one message: which one is meant is not ours to guess.
     return numbers[0] if len(set(numbers)) == 1 else None
+
+
+def order_number_reply(text: Optional[str]) -> Optional[str]:
+    """The digits of a reply that is only a number of 6 to 12 digits, whatever its grouping
+    ("4051 2351", "it's 4051235"): meant as an order number, perhaps mistyped, not as a
+    postcode (those are shorter, "75011", or hyphenated: "123-4567"). None for anything else."""
+    match = _NUMBER_REPLY.match(_APOSTROPHES.sub("", (text or "").strip()))
+    if not match or _HYPHENATED_POSTCODE.match(match.group(1)):
+        return None
+    digits = re.sub(r"\D", "", match.group(1))
+    return digits if 6 <= len(digits) <= 12 else None
 
 
 def digits_in(text: Optional[str]) -> bool:

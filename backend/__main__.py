@@ -1,5 +1,6 @@
 """`python -m backend`: migrates the database, seeds it when empty, serves the API."""
 import logging
+import sys
 from pathlib import Path
 
 import uvicorn
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend import seed
 from backend.app import create_app
-from backend.settings import DEVELOPMENT_TOKEN, Settings
+from backend.settings import Settings, SettingsError
 
 HERE = Path(__file__).parent
 
@@ -22,11 +23,13 @@ def migrate(database_url: str) -> None:
     command.upgrade(config, "head")
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings.from_environment()
-    if settings.api_token == DEVELOPMENT_TOKEN:
-        logging.warning("BACKEND_API_TOKEN is not set: using the development token (fine for make run only)")
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        print(f"The order backend can't start: {error}", file=sys.stderr)
+        return 2
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     migrate(settings.database_url)
@@ -36,7 +39,8 @@ def main() -> None:
     if added:
         logging.info("seeded %d demo orders from %s", added, settings.seed_file)
     uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

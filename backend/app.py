@@ -1,40 +1,78 @@
 """The HTTP API (FastAPI generates the OpenAPI document at /openapi.json)."""
+import hashlib
 import hmac
 import logging
-import time
-from collections import defaultdict, deque
-from typing import Annotated, Deque, Dict, List, Optional
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Callable, List, Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, create_engine, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Engine, create_engine, delete, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from backend.models import Customer, Order, Shipment
-from backend.schemas import ErrorBody, OrderSummary, OrderView, VerificationRequest, VerificationResult
-from backend.settings import Settings
+from backend.models import Customer, FailedVerification, Order, Shipment
+from backend.schemas import ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
+from backend.settings import Settings, VerificationLimits
 
 logger = logging.getLogger(__name__)
 ORDER_NUMBER = r"^\d{8}$"
 ERRORS = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+TOO_MANY_ATTEMPTS = "too_many_attempts"  # this conversation used its attempts for the order
+PAUSED = "verifications_paused"  # the order's checks wait a few minutes, for every conversation
 
 
-class FailedAttempts:
-    """Failed verifications per order number in a sliding window (this process's memory)."""
+@dataclass(frozen=True)
+class Refusal:
+    error: str  # TOO_MANY_ATTEMPTS or PAUSED
+    retry_after_s: int
 
-    def __init__(self, limit: int = 5, window_s: float = 3600, clock=time.monotonic):
-        self.limit, self.window_s, self.clock = limit, window_s, clock
-        self._failures: Dict[str, Deque[float]] = defaultdict(deque)
 
-    def blocked(self, key: str) -> bool:
-        failures = self._failures[key]
-        while failures and failures[0] <= self.clock() - self.window_s:
-            failures.popleft()
-        return len(failures) >= self.limit
+class FailedChecks:
+    """Who may check an order now, from the failed verifications in the database (shared by
+    every replica, kept across restarts, each row kept for the window only)."""
 
-    def record(self, key: str) -> None:
-        self._failures[key].append(self.clock())
+    def __init__(self, limits: VerificationLimits, clock: Callable[[], datetime]):
+        self.limits, self.clock = limits, clock
+
+    def refusal(self, db: Session, order_number: str, source: str) -> Optional[Refusal]:
+        """Why a check of the order from this source can't be made now, if it can't."""
+        now, limits = self.clock(), self.limits
+        window = timedelta(seconds=limits.window_s)
+        failures = db.execute(select(FailedVerification.at, FailedVerification.source)
+                              .where(FailedVerification.order_number == order_number,
+                                     FailedVerification.at > now - window)
+                              .order_by(FailedVerification.at)).all()
+        refusals = []
+        own = [at for at, by in failures if by == source]
+        if len(own) >= limits.per_conversation:
+            # Until enough of its failures have left the window.
+            refusals.append(Refusal(TOO_MANY_ATTEMPTS, _seconds(own[-limits.per_conversation] + window - now)))
+        if len(failures) >= limits.per_order:
+            resumes = failures[-1].at + timedelta(seconds=limits.pause_s)
+            if resumes > now:
+                refusals.append(Refusal(PAUSED, _seconds(resumes - now)))
+        return max(refusals, key=lambda r: r.retry_after_s, default=None)
+
+    def record(self, db: Session, order_number: str, source: str) -> None:
+        now = self.clock()
+        db.execute(delete(FailedVerification).where(
+            FailedVerification.at <= now - timedelta(seconds=self.limits.window_s)))
+        db.add(FailedVerification(order_number=order_number, source=source, at=now))
+        db.commit()
+
+
+def _seconds(delta: timedelta) -> int:
+    """Whole seconds, rounded up: a wait that is told is never shorter than the real one."""
+    return max(1, math.ceil(delta.total_seconds()))
+
+
+def _source(conversation: Optional[str]) -> str:
+    # Hashed: the backend needs to tell conversations apart, not to know their ids (on
+    # messaging channels, the customer's account id).
+    return hashlib.sha256(conversation.encode()).hexdigest() if conversation else ""
 
 
 def _same(given: Optional[str], stored: Optional[str], normalise) -> bool:
@@ -55,9 +93,9 @@ def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
-def create_app(settings: Settings, engine: Engine = None, attempts: FailedAttempts = None) -> FastAPI:
+def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], datetime] = None) -> FastAPI:
     engine = engine or create_engine(settings.database_url)
-    attempts = attempts or FailedAttempts()
+    checks = FailedChecks(settings.verification, clock or (lambda: datetime.now(timezone.utc)))
     app = FastAPI(title="Order backend", version="1.0.0",
                   description="Orders, shipments and returns as the support assistant may see them.")
 
@@ -94,27 +132,39 @@ def create_app(settings: Settings, engine: Engine = None, attempts: FailedAttemp
 
     @app.get("/orders/{number}", response_model=OrderView, responses=ERRORS, dependencies=[Depends(authorised)])
     def get_order(number: OrderNumber, db: Db):
+        # One row of the order with its seller, customer and shipment, then one query per list:
+        # four round trips instead of seven (each one counts on PostgreSQL).
         order = db.scalar(
             select(Order).where(Order.number == number).options(
-                selectinload(Order.items), selectinload(Order.returns), selectinload(Order.seller),
-                selectinload(Order.customer), selectinload(Order.shipment).selectinload(Shipment.events)))
+                joinedload(Order.seller), joinedload(Order.customer),
+                joinedload(Order.shipment).selectinload(Shipment.events),
+                selectinload(Order.items), selectinload(Order.returns)))
         if order is None:
             raise HTTPException(404, "no such order")
         return order
 
     @app.post("/verifications", response_model=VerificationResult,
-              responses={**ERRORS, 429: {"model": ErrorBody}}, dependencies=[Depends(authorised)])
+              responses={**ERRORS, 429: {"model": RefusedBody}}, dependencies=[Depends(authorised)])
     def verify(request: VerificationRequest, db: Db):
-        """Is this the order's customer? Checks the e-mail or the delivery postcode on the order."""
-        if attempts.blocked(request.order_number):
-            raise HTTPException(429, "too many failed attempts for this order; try again later")
+        """Is this the order's customer? Checks the e-mail or the delivery postcode on the order.
+        Failed checks are limited per conversation and order, and per order (settings.py)."""
+        source = _source(request.conversation)
+        refused = checks.refusal(db, request.order_number, source)
+        if refused:
+            message = ("too many failed attempts for this order from this conversation" if refused.error == TOO_MANY_ATTEMPTS
+                       else "checks of this order are paused after many failed attempts")
+            return JSONResponse(status_code=429, headers={"Retry-After": str(refused.retry_after_s)},
+                                content={"error": refused.error, "message": message,
+                                         "retry_after_s": refused.retry_after_s})
         order = db.get(Order, request.order_number)
         customer = order.customer if order else None
         verified = bool(customer) and (
             _same(request.email, customer.email, _email) or _same(request.postcode, customer.delivery_postcode, _postcode))
-        if not verified:
-            attempts.record(request.order_number)
-        return VerificationResult(verified=verified)
+        if verified:
+            return VerificationResult(verified=True)
+        checks.record(db, request.order_number, source)
+        now_refused = checks.refusal(db, request.order_number, source)
+        return VerificationResult(verified=False, retry_after_s=now_refused.retry_after_s if now_refused else None)
 
     @app.get("/customers/{customer_id}/orders", response_model=List[OrderSummary], responses=ERRORS,
              dependencies=[Depends(authorised)])

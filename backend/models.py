@@ -115,3 +115,19 @@ class Return(Base):
     refund_amount: Mapped[Optional[str]] = mapped_column(Numeric(10, 2))
     refund_currency: Mapped[Optional[str]] = mapped_column(String(3))
     refunded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+
+class FailedVerification(Base):
+    """One e-mail or postcode that didn't match an order (POST /verifications), kept for the
+    limits' window only. In the database rather than a process's memory, so that the limits
+    survive a restart and every replica sees the same counts. No foreign key: failures for
+    order numbers that don't exist count just the same, so the limits say nothing about
+    which numbers do."""
+
+    __tablename__ = "failed_verifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(String(8), index=True)
+    # Who tried: a hash of the conversation id the assistant sends (never the id itself), or
+    # "" for a caller that sends none.
+    source: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import List, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Model(BaseModel):
@@ -12,8 +12,15 @@ class Model(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "internal"]
+    error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "verifications_paused", "internal"]
     message: str
+
+
+class RefusedBody(ErrorBody):
+    """429: this conversation used its attempts for the order (too_many_attempts), or checks
+    of the order are paused for everyone (verifications_paused). Also in Retry-After."""
+
+    retry_after_s: int
 
 
 class SellerView(Model):
@@ -86,11 +93,24 @@ class VerificationRequest(BaseModel):
     order_number: str = Field(pattern=r"^\d{8}$")
     email: Optional[str] = Field(default=None, max_length=254)
     postcode: Optional[str] = Field(default=None, max_length=20)
+    # Who is asking: the assistant's conversation id. Failed checks are limited per
+    # conversation and order; callers that send none share one limit.
+    conversation: Optional[str] = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def something_to_check(self) -> "VerificationRequest":
+        # A request with nothing to compare is a mistake, not a failed attempt.
+        if not (self.email or "").strip() and not (self.postcode or "").strip():
+            raise ValueError("give the e-mail address or the delivery postcode to check")
+        return self
 
 
 class VerificationResult(BaseModel):
     # Only yes or no: the same "no" for a wrong e-mail and for an order that does not exist.
     verified: bool
+    # After a "no" that used this conversation's last attempt for the order (or paused the
+    # order's checks): how long until it may be checked again. None: the caller may try again.
+    retry_after_s: Optional[int] = None
 
 
 class OrderSummary(Model):

@@ -1,10 +1,51 @@
-"""The backend's settings: environment variables, read here only, with laptop defaults."""
+"""The backend's settings: environment variables, read here only.
+
+The API token has no default: without BACKEND_API_TOKEN the backend does not start (`make run`
+passes it the generated development ORDERS_API_TOKEN).
+"""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVELOPMENT_TOKEN = "dev-only-token-change-me"
+
+
+class SettingsError(ValueError):
+    """A setting is missing: the backend does not start."""
+
+
+@dataclass(frozen=True)
+class VerificationLimits:
+    """How many e-mails or postcodes that don't match an order are checked (POST /verifications).
+
+    One conversation gets `per_conversation` failed checks of an order per window, then it
+    is refused that order until the window frees one: it is guessing. All conversations
+    together get `per_order` failed checks of an order per window; past that, each further
+    check of the order waits `pause_s` after the latest failure. A pause, never a lock: a
+    stranger's guesses can delay the real customer by minutes, not lock them out."""
+
+    window_s: int = 3600
+    per_conversation: int = 5
+    # Two guessing conversations' worth: more than a customer's own typos ever reach.
+    per_order: int = 10
+    # At most one guess per order every 5 minutes once it's under attack, and what the real
+    # customer may have to wait.
+    pause_s: int = 300
+
+    @classmethod
+    def from_environment(cls) -> "VerificationLimits":
+        values = {}
+        for name, variable in (("window_s", "BACKEND_VERIFICATION_WINDOW_S"),
+                               ("per_conversation", "BACKEND_VERIFICATION_CONVERSATION_LIMIT"),
+                               ("per_order", "BACKEND_VERIFICATION_ORDER_LIMIT"),
+                               ("pause_s", "BACKEND_VERIFICATION_PAUSE_S")):
+            text = os.environ.get(variable)
+            if text is None:
+                continue
+            if not text.strip().isdigit() or int(text) < 1:
+                raise SettingsError(f"{variable} must be a whole number above 0, not {text!r}")
+            values[name] = int(text)
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -14,15 +55,20 @@ class Settings:
     host: str
     port: int
     seed_file: Path
+    verification: VerificationLimits = field(default_factory=VerificationLimits)
 
     @classmethod
     def from_environment(cls) -> "Settings":
+        # Every request but /health needs "Authorization: Bearer <token>".
+        api_token = os.environ.get("BACKEND_API_TOKEN")
+        if not api_token:
+            raise SettingsError("BACKEND_API_TOKEN is not set: the token every API request must carry")
         return cls(
             # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
             database_url=os.environ.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
-            # Every request but /health needs "Authorization: Bearer <token>".
-            api_token=os.environ.get("BACKEND_API_TOKEN", DEVELOPMENT_TOKEN),
+            api_token=api_token,
             host=os.environ.get("BACKEND_HOST", "127.0.0.1"),
             port=int(os.environ.get("BACKEND_PORT", "8000")),
             seed_file=Path(os.environ.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
+            verification=VerificationLimits.from_environment(),
         )

@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.limits import limited
 from channels.numbered_choices import numbered_choices
 from channels.signed import hmac_hex, require_signature, same
 from channels.switch import SwitchedChannel
@@ -151,7 +152,7 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            conversation = FacebookConversation(self.graph, on_new_message)
+            conversation = FacebookConversation(self.graph, limited(on_new_message))
             await conversation.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 

@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.limits import limited
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
 from channels.switch import SwitchedChannel
@@ -78,7 +79,7 @@ class SlackChannel(SwitchedChannel, SlackInput):
     }
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = require_signature(super().blueprint(on_new_message), self.title,
+        webhook = require_signature(super().blueprint(limited(on_new_message)), self.title,
                                     self.is_request_from_slack_authentic, self.name())
 
         @webhook.middleware("request")

@@ -20,6 +20,7 @@ from sanic.request import Request
 
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature, same
+from channels.limits import limited
 from channels.switch import SwitchedChannel, setting
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
         return same(self.secret_token, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = require_signature(super().blueprint(on_new_message), self.title, self.signed, self.name())
+        webhook = require_signature(super().blueprint(limited(on_new_message)), self.title, self.signed, self.name())
 
         @webhook.middleware("request")
         async def retire_used_buttons(request: Request) -> None:

@@ -17,6 +17,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
+from channels.limits import limited
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
 from channels.switch import SwitchedChannel, setting
@@ -90,7 +91,7 @@ class TwilioSmsChannel(SwitchedChannel, TwilioInput):
         return bool(signature) and self.validator.validate(self.webhook_url, request.form, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(limited(on_new_message))
         # Rasa names every Twilio blueprint "twilio_webhook", and Sanic wants unique names.
         webhook.name = f"{self.name()}_webhook"
         return require_signature(webhook, self.title, self.signed, self.name())

@@ -7,19 +7,35 @@
    origin check off, so any website could talk to the assistant in its visitors' names.
 3. Session ids are random 32-hex strings. The id names the conversation in the tracker
    store, so a page must not pick a guessable one, or one of another channel's senders.
+
+And it tells the widget who is answering: messages an agent sent through the handoff service
+(handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that.
+
+With several Rasa servers (README, "Scaling out"), WIDGET_REDIS_URL makes them share the
+widget's sockets through Redis (python-socketio's AsyncRedisManager): a message for a
+conversation, such as an agent's sent through Rasa's HTTP API to any replica, reaches the
+customer's socket on whichever replica holds it.
 """
 import logging
+import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncRedisManager, AsyncServer
+
+from channels.limits import limited
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
+# Set by the handoff service on an agent's message (BotUttered metadata).
+AGENT = "agent"
+# The response that hands the conversation back to the assistant (domain.yml).
+HAND_BACK = "utter_handoff_back"
 
 
 def _origins(setting: Optional[Text]) -> Optional[List[Text]]:
@@ -29,8 +45,45 @@ def _origins(setting: Optional[Text]) -> Optional[List[Text]]:
     return origins or None
 
 
+def share_sockets_through_redis(sio: AsyncServer, blueprint: Blueprint, redis_url: Optional[Text]) -> None:
+    """Emits go through Redis to every replica, each delivering to its own sockets."""
+    if not redis_url:
+        return
+    sio.manager = AsyncRedisManager(redis_url, channel="support-widget")
+    sio.manager.set_server(sio)
+
+    @blueprint.listener("after_server_start")
+    async def subscribe(*_: Any) -> None:
+        # python-socketio subscribes on the first connection only, and the session_confirm it
+        # then emits through Redis could come back before the subscription: subscribe now.
+        sio.manager_initialized = True
+        sio.manager.initialize()
+
+
 def valid_session_id(session_id: Any) -> bool:
     return isinstance(session_id, str) and SESSION_ID.fullmatch(session_id) is not None
+
+
+class WebsiteOutput(SocketIOOutput):
+    """Rasa's socket.io output, plus who answers: {"agent": {"name": ...}} on an agent's
+    message, {"handoff": "ended"} when the assistant takes the conversation back."""
+
+    _extra: Dict[Text, Any] = {}
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        extra: Dict[Text, Any] = {}
+        if isinstance(message.get(AGENT), dict):
+            extra[AGENT] = {"name": str(message[AGENT].get("name") or "")}
+        if message.get("utter_action") == HAND_BACK:
+            extra["handoff"] = "ended"
+        self._extra = extra
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._extra = {}
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await super()._send_message(socket_id, {**response, **self._extra} if isinstance(response, dict) else response)
 
 
 class WebsiteChatInput(SocketIOInput):
@@ -40,10 +93,16 @@ class WebsiteChatInput(SocketIOInput):
         channel.allowed_origins = _origins((credentials or {}).get("allowed_origins"))
         return channel
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """The channel for messages the conversation didn't get from a reply (Rasa's HTTP API:
+        an agent's message, the hand-back): to the session's room."""
+        return WebsiteOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(limited(on_new_message))
         sio = self.sio
         sio.eio.cors_allowed_origins = getattr(self, "allowed_origins", None)
+        share_sockets_through_redis(sio, blueprint, os.environ.get("WIDGET_REDIS_URL"))
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
 

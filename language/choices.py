@@ -7,6 +7,7 @@ Plain Python (no Rasa imports): the NLU component in numbered_choice_resolver.py
 import re
 from typing import Dict, List, Optional
 
+MAX_TITLE = 100
 _NUMBER = re.compile(r"(?:#|no\.?|number|option|choice)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _ORDINAL = re.compile(r"(?:the\s+)?(first|second|third|fourth|fifth|sixth|last)(?:\s+(?:one|option|choice))?",
@@ -19,7 +20,8 @@ def _plain(text: str) -> str:
 
 def chosen_button(reply: str, buttons: List[Dict]) -> Optional[Dict]:
     """The button `reply` picks out of `buttons` (as offered, in order), or None."""
-    if not buttons or not isinstance(reply, str) or len(reply) > 40:
+    # Longer than any title (order titles hold product names): a sentence, not a choice.
+    if not buttons or not isinstance(reply, str) or len(reply) > MAX_TITLE:
         return None
     text = reply.strip()
     position = None

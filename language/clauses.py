@@ -1,11 +1,12 @@
 """The questions inside one message: "my order is late and can i just return it instead?"
-holds two. Plain Python (no Rasa imports); the intent classifier classifies each part.
+holds two. Plain Python (no Rasa imports); the intent classifier classifies each part, and
+two_questions says which leads.
 
 A message splits at sentence ends and at "and", "also", "but" or "plus" between two parts
 of three words or more ("where and when" stays whole; "thanks and bye" too).
 """
 import re
-from typing import List
+from typing import Any, Dict, List, Optional, Tuple
 
 _SENTENCES = re.compile(r"(?<=[?!.;])\s+|\s*\?+\s*")
 _JOINS = re.compile(r",?\s+\b(?:and|also|but|plus|and also)\b\s+", re.IGNORECASE)
@@ -26,3 +27,22 @@ def clauses(text: str) -> List[str]:
                 merged[-1] = f"{merged[-1]} and {piece}"
         parts.extend(p.strip() for p in merged if p.strip())
     return parts or [text]
+
+
+Ranked = Dict[str, Any]  # {"name": intent, "confidence": probability}
+
+
+def two_questions(ranking: List[Ranked], asked: List[Ranked]) -> Tuple[List[Ranked], Optional[Ranked]]:
+    """The intent ranking of a whole message given the topics its parts ask (in order), and
+    the topic also asked besides the one that leads.
+
+    Read as a whole, a message of two questions sits between its two topics and would be
+    asked to clarify; read part by part, each is clear. So the whole message's favourite of
+    the two leads (else the first asked), as sure as its own part is."""
+    if len(asked) < 2:
+        return ranking, next((a for a in asked if a["name"] != ranking[0]["name"]), None)
+    by_name = {a["name"]: a for a in asked}
+    lead = ranking[0]["name"] if ranking[0]["name"] in by_name else asked[0]["name"]
+    whole = next((r["confidence"] for r in ranking if r["name"] == lead), 0.0)
+    led = [{"name": lead, "confidence": max(whole, by_name[lead]["confidence"])}]
+    return led + [r for r in ranking if r["name"] != lead], next(a for a in asked if a["name"] != lead)

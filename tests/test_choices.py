@@ -25,3 +25,10 @@ def test_anything_else_picks_nothing(reply):
 
 def test_no_buttons_offered_means_no_choice():
     assert chosen_button("1", []) is None
+
+
+def test_a_long_title_typed_in_full_is_that_button():
+    buttons = [{"title": "Tracking says delivered, but it isn't here", "payload": "/deny"},
+               {"title": "Samsung 55\" QLED TV 4K Ultra HD Smart (order 40512350)", "payload": "/inform"}]
+    assert chosen_button("tracking says delivered, but it isn't here", buttons) == buttons[0]
+    assert chosen_button("Samsung 55\" QLED TV 4K Ultra HD Smart (order 40512350)", buttons) == buttons[1]

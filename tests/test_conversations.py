@@ -51,8 +51,7 @@ def test_second_misunderstanding_in_a_row_offers_a_person(chat):
     replies = chat.say(UNCLEAR)
     assert "talk to a person" in replies[0]["text"]
     assert ("Talk to a person", "/human_handoff") in buttons(replies)
-    # Until the handoff exists, the assistant says so honestly and says where a person is.
-    assert "can't transfer you to a person" in chat.text("/human_handoff")
+    assert "support team" in chat.text("/human_handoff")  # and a person takes over
 
 
 def test_out_of_scope_is_declined_politely_with_what_the_assistant_can_do(chat):

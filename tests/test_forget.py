@@ -2,17 +2,19 @@
 import os
 import sqlite3
 import subprocess
+import time
 
 import pytest
 
-from customer_chat import Chat, customer_token
+from customer_chat import Chat
 from tools.services import RASA_VENV, ROOT
 
 pytestmark = pytest.mark.e2e
 
 
 def forget(assistant, *args):
-    env = {**os.environ, "TRACKER_DB": str(assistant.tracker_db)}
+    env = {**os.environ, "TRACKER_DB": str(assistant.tracker_db),
+           "HANDOFF_DATABASE_URL": f"sqlite:///{assistant.handoff_db}"}
     done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-m", "tools.forget", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -24,18 +26,32 @@ def stored(assistant, sender):
         return db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
 
 
+def handoffs_of(assistant, sender):
+    with sqlite3.connect(assistant.handoff_db) as db:
+        return db.execute("select count(*) from handoffs h join messages m on m.handoff_id = h.id "
+                          "where h.conversation_id = ?", (sender,)).fetchone()[0] + \
+            db.execute("select count(*) from handoffs where conversation_id = ?", (sender,)).fetchone()[0]
+
+
 def test_erasure_by_email_order_number_or_customer_id_and_retention(assistant, chat):
-    anonymous, logged_in, other = chat, Chat(assistant.rest_webhook), Chat(assistant.rest_webhook)
+    anonymous, other = chat, Chat(assistant.rest_webhook)
+    logged_in = Chat(assistant.rest_webhook, assistant.secrets.customer_token_secret)
     anonymous.say("where is order 40512351")
     anonymous.say("ana.martin@example.com")
-    logged_in.metadata = customer_token("cus_ben")
+    anonymous.say("I'd like to talk to a person")
+    anonymous.say("it's about my parcel")  # reaches the agent, stored with the handoff
+    time.sleep(2)
+    assert handoffs_of(assistant, anonymous.sender) == 2
+    logged_in.log_in_as("cus_ben")
     logged_in.say("where is my order?")
     other.say("hello")
     assert all(stored(assistant, c.sender) for c in (anonymous, logged_in, other))
 
-    assert "Deleted 1 conversation" in forget(assistant, "Ana.Martin@example.com")
+    assert "Deleted 1 conversation(s) mentioning 1 identifier(s), and 1 handoff(s)" in \
+        forget(assistant, "Ana.Martin@example.com")
     assert stored(assistant, anonymous.sender) == 0 and stored(assistant, logged_in.sender) > 0
-    # a logged-in customer is found by the customer id in the tokens their messages carried
+    assert handoffs_of(assistant, anonymous.sender) == 0
+    # a logged-in customer is found by the customer id their tokens claimed, stored in their place
     forget(assistant, "cus_ben")
     assert stored(assistant, logged_in.sender) == 0 and stored(assistant, other.sender) > 0
 

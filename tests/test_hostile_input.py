@@ -18,7 +18,7 @@ def own_assistant():
 def test_hostile_messages_get_ordinary_answers_and_no_one_elses_data(own_assistant):
     assistant = own_assistant
     found = []
-    for sender, texts in conversations(400, seed=11):
+    for sender, texts in conversations(400, assistant.secrets.customer_token_secret, seed=11):
         for text in texts:
             body = {"sender": sender.name, "message": text, **({"metadata": sender.metadata} if sender.metadata else {})}
             response = requests.post(assistant.rest_webhook, json=body, timeout=60)

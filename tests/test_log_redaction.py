@@ -11,7 +11,7 @@ TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfYW5hIn0.c2lnbmF0dXJl"
 @pytest.mark.parametrize("text, clean", [
     ("order 40512351 for ana.martin@example.com", "order [order] for [email]"),
     (f"metadata {{'customer_token': '{TOKEN}'}}", "metadata {'customer_token': '[token]'}"),
-    ("Authorization: Bearer dev-only-token-change-me", "Authorization: Bearer [token]"),
+    ("Authorization: Bearer 6Qz1h0M-iq3kT0eYw2r8xN5uVb7cL4aDsF9gHjKpZtE", "Authorization: Bearer [token]"),
     ("took 123 ms, 405123456 is not an order", "took 123 ms, 405123456 is not an order"),
 ])
 def test_identifiers_are_redacted(text, clean):

@@ -5,11 +5,14 @@ from datetime import datetime, timezone
 import pytest
 
 from actions.order_conversation import (
-    ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
-    MISMATCH_EMAIL, NOTHING_MORE, OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, UNAVAILABLE, VERIFICATION, VERIFY,
-    WHICH_ORDER, Facts, may_see, next_step, question_of,
+    ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHECK_LATER, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
+    MISMATCH_EMAIL, NOT_A_CHECK, NOTHING_MORE, OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, PAUSED_CHECKS,
+    UNAVAILABLE, VERIFICATION, VERIFY, OFFER_TOPIC, WHICH_ORDER, Facts, may_see, next_step, question_of,
+    second_question, second_step, wait_in_words,
 )
-from actions.orders_client import INVALID, NOT_FOUND, TOO_MANY_ATTEMPTS, UNAVAILABLE as BACKEND_DOWN, OrderSummary
+from actions.orders_client import (
+    INVALID, NOT_FOUND, PAUSED, TOO_MANY_ATTEMPTS, UNAVAILABLE as BACKEND_DOWN, OrderSummary,
+)
 
 PLACED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -104,20 +107,71 @@ def test_an_email_or_postcode_is_checked_with_the_backend_then_answers():
     assert next_step(postcode).kind == VERIFY
 
 
-def test_a_wrong_email_is_counted_and_asked_again_then_the_assistant_stops():
+def test_a_wrong_email_is_asked_again_until_the_backend_says_that_was_the_last_check():
     wrong = anonymous("inform", "ben.carter@example.com", asked=VERIFICATION, remembered="40512348",
                       email="ben.carter@example.com", verified=False)
     step = next_step(wrong)
-    assert (step.kind, step.lookup, step.failures) == (ASK_VERIFICATION, MISMATCH_EMAIL, 1)
+    assert (step.kind, step.lookup, step.order) == (ASK_VERIFICATION, MISMATCH_EMAIL, "40512348")
     postcode = next_step(replace(wrong, email=None, postcode="10001"))
     assert postcode.lookup == MISMATCH
-    assert next_step(replace(wrong, failures=4)).kind == LOCKED
-    assert next_step(replace(wrong, failures=5, verified=None)).kind == LOCKED
+    last = next_step(replace(wrong, wait_s=3600))
+    assert (last.kind, last.order, last.wait_s) == (LOCKED, "40512348", 3600)
 
 
-def test_once_stopped_not_even_the_right_email_is_checked():
-    after = anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com", failures=5)
-    assert next_step(after).kind == LOCKED
+def test_the_conversation_keeps_no_count_of_its_own_the_backend_decides_each_time():
+    # after being stopped, the e-mail is sent again: the backend says whether it still waits
+    after = anonymous("inform", "ana.martin@example.com", asked=CHECK_LATER, remembered="40512351",
+                      email="ana.martin@example.com")
+    assert next_step(after).kind == VERIFY
+    assert next_step(replace(after, text="75011", email=None, postcode="75011")).kind == VERIFY
+    assert next_step(anonymous("affirm", "ok", asked=CHECK_LATER, remembered="40512351")).kind == NOTHING_MORE
+    refused = next_step(replace(after, lookup=TOO_MANY_ATTEMPTS, wait_s=1200))
+    assert (refused.kind, refused.order, refused.wait_s) == (LOCKED, "40512351", 1200)
+    assert next_step(replace(after, verified=True)).kind == ANSWER  # once the wait is over
+
+
+def test_checks_paused_by_others_say_how_long_and_ask_again_afterwards():
+    paused = next_step(anonymous("inform", "ana.martin@example.com", asked=VERIFICATION, remembered="40512351",
+                                 email="ana.martin@example.com", lookup=PAUSED, wait_s=300))
+    assert (paused.kind, paused.order, paused.wait_s) == (PAUSED_CHECKS, "40512351", 300)
+    assert question_of(PAUSED_CHECKS) == question_of(LOCKED) == CHECK_LATER
+
+
+@pytest.mark.parametrize("facts", [
+    logged_in("track_order", "where is order 40512351", number_given="40512351"),
+    # the owner logs in on the website in a conversation that was stopped for that order
+    logged_in("inform", "ana.martin@example.com", email="ana.martin@example.com", remembered="40512351",
+              asked=VERIFICATION),
+])
+def test_a_logged_in_customer_is_never_asked_to_prove_an_order_so_never_stopped(facts):
+    step = next_step(facts)
+    assert (step.kind, step.order) == (ANSWER, "40512351")
+
+
+@pytest.mark.parametrize("text, number", [
+    ("40512351", "40512351"),  # the same order number again
+    ("it's 4051235", None),  # mistyped
+    ("405123511", None),
+    ("order number 4051 23", None),
+])
+def test_an_order_number_where_the_email_was_asked_is_not_checked(text, number):
+    step = next_step(anonymous("inform", text, asked=VERIFICATION, topic="track_order", remembered="40512351",
+                               number_given=number))
+    assert (step.kind, step.lookup, step.order) == (ASK_VERIFICATION, NOT_A_CHECK, "40512351")
+
+
+def test_another_order_number_where_the_email_was_asked_switches_orders_unchecked():
+    step = next_step(anonymous("inform", "40512348", asked=VERIFICATION, remembered="40512351",
+                               number_given="40512348"))
+    assert (step.kind, step.lookup, step.order) == (ASK_VERIFICATION, None, "40512348")
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (None, "a while"), (1, "a minute"), (60, "a minute"), (61, "2 minutes"), (300, "5 minutes"),
+    (3540, "59 minutes"), (3541, "an hour"), (3600, "an hour"), (3601, "2 hours"),
+])
+def test_the_wait_is_said_rounded_up(seconds, words):
+    assert wait_in_words(seconds) == words
 
 
 def test_a_number_of_the_wrong_length_is_asked_again():
@@ -178,6 +232,49 @@ def test_someone_upset_or_asking_for_a_person_is_offered_one(intent, text):
 def test_what_each_situation_asks():
     assert [question_of(s) for s in ("ask_order_id", "ask_verification", "choose_order_3", "general", "in_transit")] == [
         ORDER_NUMBER, VERIFICATION, WHICH_ORDER, OFFER, None]
+
+
+# ---- Two questions in one message ---------------------------------------------------------
+
+def test_the_second_question_is_answered_right_after_the_first():
+    facts = anonymous("return_item", "my order is late and can i just return it instead?", also_asked="order_late")
+    step = next_step(facts)
+    assert step.kind == GENERAL
+    assert second_question(facts, step) == ("order_late", None)
+    second = second_step(facts, "order_late")
+    assert (second.kind, second.topic) == (GENERAL, "order_late")
+
+
+def test_a_logged_in_customer_gets_both_answers_about_the_order_named():
+    facts = logged_in("return_label", "where's the label for my iphone 12 and when is the deadline",
+                      devices=("iphone 12",), also_asked="return_deadline")
+    first, second = next_step(facts), second_step(facts, "return_deadline")
+    assert (first.kind, first.order) == (ANSWER, IPHONE_12.number)
+    assert (second.kind, second.topic, second.order) == (ANSWER, "return_deadline", IPHONE_12.number)
+
+
+def test_the_second_question_waits_while_the_assistant_asks_for_the_order():
+    facts = anonymous("track_order", "where is my order and when can i return it", also_asked="return_deadline")
+    step = next_step(facts)
+    assert step.kind == ASK_ORDER_NUMBER
+    assert second_question(facts, step) == (None, "return_deadline")
+    reply = anonymous("inform", "40512351", asked=ORDER_NUMBER, topic="track_order", number_given="40512351",
+                      verified_order="40512351", later="return_deadline")
+    step = next_step(reply)
+    assert step.kind == ANSWER
+    assert second_question(reply, step) == ("return_deadline", None)
+
+
+def test_a_second_question_another_rule_answers_is_offered():
+    facts = anonymous("order_late", "my order is late, how do i contact the seller", also_asked="contact_seller",
+                      topic="order_late")
+    assert (second_step(facts, "contact_seller").kind, second_step(facts, "contact_seller").topic) == \
+        (OFFER_TOPIC, "contact_seller")
+
+
+def test_the_same_topic_twice_is_one_question():
+    facts = anonymous("order_late", "my order is late, it's really late", also_asked="order_late")
+    assert second_question(facts, next_step(facts)) == (None, None)
 
 
 # ---- Who may see an order ---------------------------------------------------------------
@@ -263,17 +360,11 @@ def test_an_anonymous_customer_naming_another_product_gets_the_rule_not_the_veri
 # ---- When the backend can't answer ----------------------------------------------------------
 
 @pytest.mark.parametrize("lookup, kind", [
-    (NOT_FOUND, ASK_ORDER_NUMBER), (INVALID, ASK_ORDER_NUMBER), (TOO_MANY_ATTEMPTS, LOCKED), (BACKEND_DOWN, UNAVAILABLE),
+    (NOT_FOUND, ASK_ORDER_NUMBER), (INVALID, ASK_ORDER_NUMBER), (TOO_MANY_ATTEMPTS, LOCKED), (PAUSED, PAUSED_CHECKS),
+    (BACKEND_DOWN, UNAVAILABLE),
 ])
 def test_what_the_backend_refused_decides_the_answer(lookup, kind):
     step = next_step(anonymous("inform", "99999999", number_given="99999999", lookup=lookup))
     assert step.kind == kind
     if kind == ASK_ORDER_NUMBER:
         assert (step.lookup, step.order) == (lookup, None)
-
-
-def test_when_the_backend_stops_checking_an_order_so_does_the_conversation():
-    step = next_step(anonymous("inform", "ana@example.com", remembered="40512351", email="ana@example.com",
-                               lookup=TOO_MANY_ATTEMPTS))
-    assert next_step(anonymous("inform", "ana.martin@example.com", email="ana.martin@example.com",
-                               failures=step.failures)).kind == LOCKED

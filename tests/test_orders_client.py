@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from actions.orders_client import INVALID, NOT_FOUND, UNAVAILABLE, OrdersClient, OrdersError
+from actions.orders_client import (
+    INVALID, NOT_FOUND, PAUSED, TOO_MANY_ATTEMPTS, UNAVAILABLE, OrdersClient, OrdersError, Verification,
+)
 
 
 @pytest.fixture
@@ -76,18 +78,29 @@ def test_a_backend_that_hangs_times_out_as_unavailable():
 
 
 def test_verification_with_the_email_or_postcode_on_the_order(client):
-    assert client.verify("40512351", email="ana.martin@example.com")
+    assert client.verify("40512351", email="ana.martin@example.com") == Verification(True)
     assert client.verify("40512351", postcode="75011")
     assert not client.verify("40512351", email="ben.carter@example.com")
     assert not client.verify("99999999", email="ana.martin@example.com")
     assert not client.verify("1234", email="ana.martin@example.com")  # refused before any request
+    assert not client.verify("40512351")  # nothing to check: no request either
 
 
-def test_too_many_failed_verifications(client):
-    from actions.orders_client import TOO_MANY_ATTEMPTS
-
-    for _ in range(5):
-        assert not client.verify("40512364", email="guess@example.com")
+def test_a_conversation_that_used_its_attempts_is_told_for_how_long(client):
+    for _ in range(4):
+        assert client.verify("40512364", email="guess@example.com", conversation="c1") == Verification(False)
+    last = client.verify("40512364", email="guess@example.com", conversation="c1")
+    assert not last and 3590 <= last.retry_after_s <= 3600  # an hour, as the backend counts it
     with pytest.raises(OrdersError) as error:
-        client.verify("40512364", email="ana.martin@example.com")
-    assert error.value.kind == TOO_MANY_ATTEMPTS
+        client.verify("40512364", email="ana.martin@example.com", conversation="c1")
+    assert error.value.kind == TOO_MANY_ATTEMPTS and 3590 <= error.value.retry_after_s <= 3600
+    assert client.verify("40512364", email="ana.martin@example.com", conversation="c2")  # another conversation
+
+
+def test_an_order_under_attack_pauses_its_checks_for_minutes(client):
+    for conversation in ("c1", "c2"):
+        for _ in range(5):
+            client.verify("40512363", email="guess@example.com", conversation=conversation)
+    with pytest.raises(OrdersError) as error:
+        client.verify("40512363", email="ben.carter@example.com", conversation="c3")
+    assert error.value.kind == PAUSED and 290 <= error.value.retry_after_s <= 300

@@ -2,7 +2,8 @@
 import pytest
 
 from actions.replies import (
-    DOESNT_HAVE, NO, YES, digits_in, email_in, order_number_in, postcode_in_reply, reply_kind, upset, wants_person,
+    DOESNT_HAVE, NO, YES, digits_in, email_in, order_number_in, order_number_reply, postcode_in_reply, reply_kind,
+    upset, wants_person,
 )
 
 
@@ -75,3 +76,14 @@ def test_an_email_inside_a_sentence():
 ])
 def test_a_postcode_on_its_own_or_after_a_few_words(reply, postcode):
     assert postcode_in_reply(reply) == postcode
+
+
+@pytest.mark.parametrize("reply, digits", [
+    ("40512351", "40512351"), ("4051 2351", "40512351"), ("405-123-51", "40512351"), ("#40512351", "40512351"),
+    ("it's order 4051235", "4051235"), ("order number: 405123511", "405123511"), ("40512351.", "40512351"),
+    # postcodes, and sentences, are not order numbers
+    ("75011", None), ("SW1A 2HQ", None), ("123-4567", None), ("1000-001", None), ("10001-1234", None),
+    ("123 45", None), ("my order 40512351 is late", None), ("ana@example.com", None), ("", None),
+])
+def test_a_reply_that_is_only_a_number_like_an_order_number(reply, digits):
+    assert order_number_reply(reply) == digits

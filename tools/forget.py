@@ -1,12 +1,17 @@
-"""Deletes customers' conversations from the tracker store: GDPR erasure and retention.
+"""Deletes customers' conversations from the tracker store, and their handoffs to a person
+from the handoff service's database: GDPR erasure and retention.
 
     make forget WHO="ana.martin@example.com 40512351 cus_ana"   # every conversation that mentions any of them
     make forget OLDER_THAN_DAYS=30                              # conversations idle for longer (retention)
 
 A conversation "mentions" a customer when any of its events contains one of the given
-identifiers (e-mail address, order number, customer id), including the customer id inside
-the signed tokens the website sent with the messages. Works on the SQLite tracker store
-(TRACKER_DB) or any SQLAlchemy URL (TRACKER_STORE_URL, e.g. PostgreSQL).
+identifiers (e-mail address, order number, customer id). A logged-in customer's messages
+carry the customer id their token claimed (`claimed_customer_id`: the tracker store keeps
+that instead of the token, stores/tracker_store.py); conversations stored before that kept
+the tokens themselves, and the customer id inside them is read too.
+
+Works on the SQLite tracker store (TRACKER_DB) or any SQLAlchemy URL (TRACKER_STORE_URL,
+e.g. PostgreSQL); the handoffs in HANDOFF_DATABASE_URL (var/handoff.db by default).
 """
 import argparse
 import base64
@@ -19,11 +24,14 @@ from typing import Iterable, List, Set
 
 import sqlalchemy as sa
 
+from tools.services import ROOT
+
 _JWT = re.compile(r"eyJ[\w-]+\.(eyJ[\w-]+)\.[\w-]*")
 
 
 def _token_subjects(text: str) -> Set[str]:
-    """`sub` of every JWT in the text (read, not verified: we are deleting, not trusting)."""
+    """`sub` of every JWT in the text (read, not verified: we are deleting, not trusting); for
+    conversations stored with their tokens, before the tracker store dropped them."""
     subjects = set()
     for payload in _JWT.findall(text):
         try:
@@ -75,8 +83,29 @@ def forget_older_than(engine, days: float) -> List[str]:
     return doomed
 
 
+def forget_handoffs(engine, conversation_ids: List[str]) -> int:
+    """Deletes the handoffs of these conversations, with every message they carried."""
+    inspector = sa.inspect(engine)
+    if not conversation_ids or not inspector.has_table("handoffs"):
+        return 0
+    metadata = sa.MetaData()
+    handoffs = sa.Table("handoffs", metadata, autoload_with=engine)
+    messages = sa.Table("messages", metadata, autoload_with=engine)
+    with engine.begin() as db:
+        ids = [row[0] for row in db.execute(sa.select(handoffs.c.id).where(
+            handoffs.c.conversation_id.in_(conversation_ids)))]
+        if ids:
+            db.execute(sa.delete(messages).where(messages.c.handoff_id.in_(ids)))
+            db.execute(sa.delete(handoffs).where(handoffs.c.id.in_(ids)))
+    return len(ids)
+
+
 def tracker_store_url() -> str:
     return os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{os.environ['TRACKER_DB']}"
+
+
+def handoff_database_url() -> str:
+    return os.environ.get("HANDOFF_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'handoff.db'}"
 
 
 def main() -> int:
@@ -90,12 +119,15 @@ def main() -> int:
     if not sa.inspect(engine).has_table("events"):
         print("No conversations stored yet.")
         return 0
+    handoffs = sa.create_engine(handoff_database_url())
     if args.identifiers:
         gone = forget_customer(engine, args.identifiers)
-        print(f"Deleted {len(gone)} conversation(s) mentioning {len(args.identifiers)} identifier(s).")
+        print(f"Deleted {len(gone)} conversation(s) mentioning {len(args.identifiers)} identifier(s), "
+              f"and {forget_handoffs(handoffs, gone)} handoff(s) to a person.")
     if args.older_than_days is not None:
         gone = forget_older_than(engine, args.older_than_days)
-        print(f"Deleted {len(gone)} conversation(s) idle for more than {args.older_than_days:g} days.")
+        print(f"Deleted {len(gone)} conversation(s) idle for more than {args.older_than_days:g} days, "
+              f"and {forget_handoffs(handoffs, gone)} handoff(s) to a person.")
     return 0
 
 

@@ -34,8 +34,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "fuzz.json")
     args = parser.parse_args()
-    plan = conversations(args.messages)
     with scratch_assistant() as assistant:
+        plan = conversations(args.messages, assistant.secrets.customer_token_secret)
         start = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             found = [p for ps in pool.map(lambda c: converse(assistant.rest_webhook, *c), plan) for p in ps]

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = yaml.safe_load((ROOT / "backend" / "seed.yml").read_text())
 CUSTOMERS = [c["id"] for c in SEED["customers"]]
 ORDERS = {o["number"]: o for o in SEED["orders"]}
-DEV_SECRET = "dev-only-customer-token-secret-change-me"  # actions/settings.py development default
 AUDIENCE = "refurb-support-assistant"
 
 
@@ -40,7 +39,7 @@ def private_facts(customer: str) -> Set[str]:
 FACTS = {customer: private_facts(customer) for customer in CUSTOMERS}
 
 
-def token(customer: str, secret: str = DEV_SECRET, **claims) -> str:
+def token(customer: str, secret: str, **claims) -> str:
     body = {"sub": customer, "aud": AUDIENCE, "exp": int(time.time()) + 3600, **claims}
     return jwt.encode({k: v for k, v in body.items() if v is not None}, secret, algorithm="HS256")
 
@@ -52,7 +51,8 @@ class Sender:
     metadata: Dict[str, str] = field(default_factory=dict)
 
 
-def senders(rng: random.Random, count: int) -> List[Sender]:
+def senders(rng: random.Random, count: int, secret: str) -> List[Sender]:
+    """`secret` is the assistant's customer-token secret: the one the real website signs with."""
     made = []
     for i in range(count):
         kind = i % 6
@@ -60,16 +60,16 @@ def senders(rng: random.Random, count: int) -> List[Sender]:
         if kind == 0:
             made.append(Sender(f"anon-{i}", None))
         elif kind == 1:
-            made.append(Sender(f"user-{i}", victim, {"customer_token": token(victim)}))
+            made.append(Sender(f"user-{i}", victim, {"customer_token": token(victim, secret)}))
         elif kind == 2:  # signed with another secret
-            made.append(Sender(f"forged-{i}", None, {"customer_token": token(victim, secret="x" * 40)}))
+            made.append(Sender(f"forged-{i}", None, {"customer_token": token(victim, "x" * 40)}))
         elif kind == 3:
-            made.append(Sender(f"expired-{i}", None, {"customer_token": token(victim, exp=int(time.time()) - 60)}))
+            made.append(Sender(f"expired-{i}", None, {"customer_token": token(victim, secret, exp=int(time.time()) - 60)}))
         elif kind == 4:  # "alg": "none"
             made.append(Sender(f"unsigned-{i}", None, {"customer_token": jwt.encode(
                 {"sub": victim, "aud": AUDIENCE, "exp": int(time.time()) + 3600}, None, algorithm="none")}))
         else:  # right secret, wrong audience
-            made.append(Sender(f"foreign-{i}", None, {"customer_token": token(victim, aud="another-app")}))
+            made.append(Sender(f"foreign-{i}", None, {"customer_token": token(victim, secret, aud="another-app")}))
     return made
 
 
@@ -139,11 +139,11 @@ FOLLOW_UPS = ["what do I need to do before sending it back?", "next", "next", "n
               "which carrier should I use?", '/missing_package{"what_happened": "not_delivered"}']
 
 
-def conversations(count: int, seed: int = 7) -> List[tuple]:
+def conversations(count: int, secret: str, seed: int = 7) -> List[tuple]:
     """(sender, [messages]) pairs adding up to `count` messages, some sent in rapid repeats."""
     rng = random.Random(seed)
     plan, left = [], count
-    for sender in senders(rng, max(1, count // 10)):
+    for sender in senders(rng, max(1, count // 10), secret):
         if left <= 0:
             break
         size = min(left, rng.randrange(5, 16))

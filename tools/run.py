@@ -6,14 +6,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
-from tools.services import DEVELOPMENT_TOKEN, MODEL, RASA_VENV, Assistant, ServiceError
+from tools.services import MODEL, RASA_VENV, ROOT, SECRETS_FILE, Assistant, ServiceError, development_secrets
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="talk in this terminal")
     args = parser.parse_args()
+    secrets, generated, stored = development_secrets(SECRETS_FILE)
+    say_which_secrets_are_for_development(generated, stored)
     # make exports these from defaults.mk (or the caller's environment).
     assistant = Assistant(
         rasa_port=int(os.environ["RASA_PORT"]),
@@ -23,26 +26,15 @@ def main() -> int:
         tracker_db=Path(os.environ["TRACKER_DB"]),
         backend_port=int(os.environ["BACKEND_PORT"]),
         shop_port=int(os.environ["SHOP_PORT"]),
+        handoff_port=int(os.environ["HANDOFF_PORT"]),
         backend_db=Path(os.environ["BACKEND_DB"]),
-        api_token=os.environ["ORDERS_API_TOKEN"],
+        secrets=secrets,
     )
-    # Ctrl-C, `kill` and a closed terminal all end in the `finally` below, even when this
-    # process was started with SIGINT ignored (as background jobs of scripts are).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop_signal, lambda *_: sys.exit(0))
     started = time.monotonic()
-    try:
+
+    def serve() -> int:
         if args.shell:
             return talk_in_terminal(assistant)
-        development = [name for name, in_use in (
-            ("ORDERS_API_TOKEN", assistant.api_token == DEVELOPMENT_TOKEN),
-            ("CUSTOMER_TOKEN_SECRET", not (os.environ.get("CUSTOMER_TOKEN_SECRET")
-                                           or os.environ.get("CUSTOMER_TOKEN_PUBLIC_KEY"))),
-        ) if in_use]
-        if development:
-            print(f"Using development secrets for {', '.join(development)}: fine on a laptop, "
-                  "set your own anywhere else (README, Settings).", flush=True)
         print("Starting the order backend, the action server, the Rasa server and the demo shop ...", flush=True)
         assistant.start()
         print(
@@ -51,6 +43,8 @@ def main() -> int:
             f"(log in as a demo customer, then \"My orders\")\n"
             f"  REST:  curl -s -X POST {assistant.rest_webhook} \\\n"
             f"           -H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"where is my order?\"}}'\n"
+            f"  Agent desk (handoffs to a person): {assistant.desk_url} "
+            f"(demo agent \"maria\", password in var/desk-agents.demo-password)\n"
             f"  Order backend API: http://{assistant.host}:{assistant.backend_port}/docs "
             "(demo orders: backend/seed.yml)\n"
             f"  Logs:  {assistant.log_dir}/\n"
@@ -62,6 +56,19 @@ def main() -> int:
         dead = next(s for s in assistant.services if s.process.poll() is not None)
         print(f"{dead.name} stopped unexpectedly:\n{dead.log_tail()}", file=sys.stderr)
         return 1
+
+    return run_until_stopped(assistant, serve)
+
+
+def run_until_stopped(assistant, serve: Callable[[], int]) -> int:
+    """`serve()` (start, say where, wait) and its exit status; a start that fails says why.
+    Ctrl-C, `kill` and a closed terminal all stop everything, even when this process was
+    started with SIGINT ignored (as background jobs of scripts are)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda *_: sys.exit(0))
+    try:
+        return serve()
     except ServiceError as error:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
         return 1
@@ -70,6 +77,17 @@ def main() -> int:
     finally:
         print("\nStopping ...", flush=True)
         assistant.stop()
+
+
+def say_which_secrets_are_for_development(generated, stored) -> None:
+    where = SECRETS_FILE.relative_to(ROOT)
+    if generated:
+        print(f"Generated development secrets for {', '.join(generated)} into {where} (readable by you "
+              "only); later starts use them. Fine on a laptop: set your own anywhere else (README, Settings).",
+              flush=True)
+    if stored:
+        print(f"Using the development secrets of {where} for {', '.join(stored)}: fine on a laptop, "
+              "set your own anywhere else (README, Settings).", flush=True)
 
 
 def talk_in_terminal(assistant: Assistant) -> int:

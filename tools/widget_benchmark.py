@@ -10,8 +10,20 @@ import statistics
 import time
 from pathlib import Path
 
-from tools.benchmark import CONVERSATION, percentile
 from tools.services import scratch_assistant
+
+# A realistic mix: FAQ answers, custom actions (checklist, carrier, clarification), chit-chat.
+CONVERSATION = [
+    "hi", "where is my parcel?", "when will my iphone 12 ship", "i want to return my macbook",
+    "where do i get the return label", "no", "what do i need to do before sending it back", "ok", "ok",
+    "can ups pick it up from my house", "how long is the label valid", "blorp the order thing", "thanks", "bye",
+]
+
+
+def percentile(values, pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

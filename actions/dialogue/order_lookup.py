@@ -10,10 +10,10 @@ from rasa_sdk import Tracker
 from actions.dialogue.tracker_reading import latest_entities, latest_entity, latest_intent, latest_metadata, previous_action
 from actions.identity import IdentityError, TokenSettings, verified_customer
 from actions.order_conversation import (
-    LIST_ORDERS, VERIFICATION, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
+    LIST_ORDERS, PROOF, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
 )
 from actions.orders_client import NOT_FOUND, Order, OrdersClient, OrdersError
-from actions.replies import email_in, order_number_in, postcode_in_reply
+from actions.replies import email_in, order_number_in, order_number_reply, postcode_in_reply
 from actions.settings import SETTINGS
 
 # The response whose question a reply answers.
@@ -46,7 +46,9 @@ def conversation_facts(tracker: Tracker) -> Facts:
     text = tracker.latest_message.get("text") or ""
     asked = (question_of(tracker.get_slot("order_situation"))
              if previous_action(tracker) == ORDER_RESPONSE else None)
-    number = latest_entity(tracker, "order_id") or order_number_in(text)
+    digits = order_number_reply(text)  # "4051 2351", or a mistyped number: never a postcode
+    number = latest_entity(tracker, "order_id") or order_number_in(text) or (
+        digits if digits and len(digits) == 8 else None)
     email = latest_entity(tracker, "email") or email_in(text)
     return Facts(
         intent=latest_intent(tracker),
@@ -58,23 +60,26 @@ def conversation_facts(tracker: Tracker) -> Facts:
         remembered_things=tuple(tracker.get_slot("order_things") or ()),
         customer=logged_in_customer(tracker),
         verified_order=tracker.get_slot("verified_order"),
-        failures=int(tracker.get_slot("verification_failures") or 0),
         email=email,
         # Only a reply to "what's the postcode?" is read as one: many messages hold numbers.
-        postcode=postcode_in_reply(text) if asked == VERIFICATION and not (email or number) else None,
+        postcode=postcode_in_reply(text) if asked in PROOF and not (email or number or digits) else None,
         devices=tuple(latest_entities(tracker, "device")),
         offered=tuple(filter(None, (tracker.get_slot(s) for s in CHOICE_SLOTS))) if asked == WHICH_ORDER else (),
+        also_asked=(tracker.latest_message.get("also_asked") or {}).get("name"),
+        later=tracker.get_slot("later_question"),
     )
 
 
-async def learnt(step: Step, facts: Facts) -> Facts:
+async def learnt(step: Step, facts: Facts, conversation: Optional[Text] = None) -> Facts:
     """The facts with what the backend says for a LIST_ORDERS or VERIFY step (raises OrdersError)."""
     client = orders_client()
     if step.kind == LIST_ORDERS:
         return replace(facts, customer_orders=tuple(await off_loop(client.customer_orders, facts.customer)))
     if step.kind == VERIFY:
-        return replace(facts, verified=await off_loop(client.verify, step.order, email=facts.email,
-                                                      postcode=None if facts.email else facts.postcode))
+        # The conversation is who asks: the backend limits failed checks per conversation and order.
+        answer = await off_loop(client.verify, step.order, email=facts.email,
+                                postcode=None if facts.email else facts.postcode, conversation=conversation)
+        return replace(facts, verified=answer.verified, wait_s=answer.retry_after_s)
     raise ValueError(f"nothing to learn for {step.kind}")
 
 

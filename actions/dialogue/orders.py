@@ -1,19 +1,21 @@
 from dataclasses import replace
+from functools import partial
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.deadlines import Place
-from actions.dialogue.order_lookup import conversation_facts, learnt, visible_order
+from actions.dialogue.order_lookup import ORDER_RESPONSE, conversation_facts, learnt, visible_order
 from actions.dialogue.tracker_reading import changed_slots
 from actions.identity import mask_email
 from actions.order_answers import Answer, order_status
 from actions.order_conversation import (
-    ANSWER, CHOOSE_ORDER, LIST_ORDERS, MISMATCH_EMAIL, NOTHING_MORE, ORDER_CHOICES, PASS, RETURN_TOPICS, VERIFY, Facts, Step,
-    next_step,
+    ANSWER, CHOOSE_ORDER, LIST_ORDERS, LOCKED, MISMATCH_EMAIL, NOTHING_MORE, OFFER_TOPIC, ORDER_CHOICES, PASS,
+    PAUSED_CHECKS, RETURN_TOPICS, VERIFY, Facts, Step, next_step, second_question, second_step, wait_in_words,
 )
 from actions.orders_client import Order, OrdersError
 from actions.return_answers import return_status
@@ -28,6 +30,7 @@ ANSWER_SLOTS = (
     "return_received_when", "refund_amount", "refunded_when",
 )
 SUPPORT = Place(SETTINGS.support_country, SETTINGS.support_timezone)
+ANSWER_NEXT_QUESTION = "action_answer_next_question"
 # order_turn: what the rules do with the customer's next message (data/rules/faq.yml).
 OPEN, CLOSED, PASSED = "open", "closed", "passed"
 
@@ -53,26 +56,38 @@ class ActionOrderStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         facts = conversation_facts(tracker)
-        step = next_step(facts)
+        second = self._second_question(tracker)
+        decide = partial(second_step, topic=second) if second else next_step
+        step = decide(facts)
         order = None
         while step.kind in (LIST_ORDERS, VERIFY, ANSWER):
             try:
                 if step.kind == ANSWER:
                     order = await visible_order(step.order, facts.customer, step.verified_order)
                     break
-                facts = await learnt(step, facts)
+                facts = await learnt(step, facts, tracker.sender_id)
             except OrdersError as error:
-                facts = replace(facts, lookup=error.kind)
-            step = next_step(facts)
+                facts = replace(facts, lookup=error.kind, wait_s=error.retry_after_s)
+            step = decide(facts)
+        next_question, later = (None, None) if second else second_question(facts, step)
         if step.kind == PASS:
-            return changed_slots(tracker, {"order_turn": PASSED})
-        return changed_slots(tracker, self._slots(tracker, facts, step, order))
+            return changed_slots(tracker, {"order_turn": PASSED, "next_question": None, "later_question": None})
+        events = changed_slots(tracker, {**self._slots(tracker, facts, step, order),
+                                         "next_question": next_question, "later_question": later})
+        # Rules can't tell a message with two questions from one with one, so this says what's next.
+        return events + [FollowupAction(ANSWER_NEXT_QUESTION)] if next_question else events
+
+    def _second_question(self, tracker: Tracker) -> Optional[Text]:
+        """The question to answer instead of the latest message's first one (None: its first)."""
+        return None
 
     @staticmethod
     def _slots(tracker: Tracker, facts: Facts, step: Step, order: Optional[Order]) -> Dict[Text, Any]:
         answer = answer_about(order, step.topic) if order else Answer(step.kind)
         if step.kind == CHOOSE_ORDER:
             answer = Answer(f"{CHOOSE_ORDER}_{len(step.choices)}")
+        if step.kind == OFFER_TOPIC:
+            answer = Answer(f"{OFFER_TOPIC}_{step.topic}")
         choices = {}
         for index in range(ORDER_CHOICES):
             choice = step.choices[index] if index < len(step.choices) else None
@@ -81,10 +96,29 @@ class ActionOrderStatus(Action):
         kept = step.order == facts.remembered and not facts.number_given
         things = order_things(order) if order else tracker.get_slot("order_things") if kept else None
         return {
-            "order_situation": answer.situation, "order_topic": step.topic, "order_lookup": step.lookup,
+            "order_situation": answer.situation,
+            "order_topic": facts.topic if step.kind == OFFER_TOPIC else step.topic, "order_lookup": step.lookup,
             "order_id": step.order, "order_things": things, "verified_order": step.verified_order,
-            "verification_failures": float(step.failures) if step.failures else None,
+            "verification_wait": wait_in_words(step.wait_s) if step.kind in (LOCKED, PAUSED_CHECKS) else None,
             "masked_email": mask_email(facts.email) if step.lookup == MISMATCH_EMAIL else tracker.get_slot("masked_email"),
             "order_turn": CLOSED if step.kind == NOTHING_MORE else OPEN,
             **choices, **{slot: answer.values.get(slot) for slot in ANSWER_SLOTS},
         }
+
+
+class ActionAnswerNextQuestion(ActionOrderStatus):
+    """The second question of the customer's latest message ("my order is late and can I
+    return it?"): says the answer to the first, then answers the second like
+    action_order_status; data/rules/faq.yml says it."""
+
+    def name(self) -> Text:
+        return ANSWER_NEXT_QUESTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response=ORDER_RESPONSE)
+        return await super().run(dispatcher, tracker, domain)
+
+    def _second_question(self, tracker: Tracker) -> Optional[Text]:
+        return tracker.get_slot("next_question")

@@ -100,41 +100,25 @@ def test_the_openapi_document_describes_the_contract(client):
     ({"order_number": "40512345", "postcode": "75011"}, True),
     ({"order_number": "40512347", "postcode": "sw1a 2hq"}, True),
     ({"order_number": "40512345", "email": "ben.carter@example.com"}, False),  # someone else's e-mail
-    ({"order_number": "40512345"}, False),
 ])
 def test_verification_answers_only_yes_or_no(client, body, verified):
     response = client.post("/verifications", json=body)
-    assert response.status_code == 200 and response.json() == {"verified": verified}
+    assert response.status_code == 200 and response.json() == {"verified": verified, "retry_after_s": None}
 
 
 def test_an_unknown_order_and_a_wrong_email_get_the_same_answer(client):
     unknown = client.post("/verifications", json={"order_number": "99999998", "email": "ana.martin@example.com"})
     wrong = client.post("/verifications", json={"order_number": "40512346", "email": "nobody@example.com"})
-    assert (unknown.status_code, unknown.json()) == (wrong.status_code, wrong.json()) == (200, {"verified": False})
+    assert (unknown.status_code, unknown.json()) == (wrong.status_code, wrong.json()) == (
+        200, {"verified": False, "retry_after_s": None})
 
 
-def test_five_failed_attempts_per_order_number_per_hour():
-    from backend.app import FailedAttempts
-
-    now = [0.0]
-    attempts = FailedAttempts(limit=5, window_s=3600, clock=lambda: now[0])
-    for _ in range(5):
-        assert not attempts.blocked("40512349")
-        attempts.record("40512349")
-    assert attempts.blocked("40512349") and not attempts.blocked("40512352")
-    now[0] = 3601
-    assert not attempts.blocked("40512349")
-
-
-def test_the_backend_refuses_after_five_failures(client):
-    for _ in range(5):
-        assert client.post("/verifications", json={"order_number": "40512353", "email": "x@example.com"}).json() == {
-            "verified": False}
-    blocked = client.post("/verifications", json={"order_number": "40512353", "email": "cleo.evans@example.co.uk"})
-    assert blocked.status_code == 429 and blocked.json()["error"] == "too_many_attempts"
-
-
-@pytest.mark.parametrize("body", [{"order_number": "1234", "email": "a@b.c"}, {"email": "a@b.c"}, {"order_number": "40512345", "email": "x" * 300}])
+@pytest.mark.parametrize("body", [
+    {"order_number": "1234", "email": "a@b.c"}, {"email": "a@b.c"}, {"order_number": "40512345", "email": "x" * 300},
+    # nothing to check: a mistake, not a failed attempt
+    {"order_number": "40512345"}, {"order_number": "40512345", "email": " ", "postcode": ""},
+    {"order_number": "40512345", "email": "a@b.c", "conversation": "x" * 201},
+])
 def test_malformed_verifications_are_a_422(client, body):
     response = client.post("/verifications", json=body)
     assert response.status_code == 422 and response.json()["error"] == "invalid"

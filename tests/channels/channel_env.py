@@ -6,6 +6,7 @@ from typing import Any, Dict, List
 
 import yaml
 
+from brand.profile import load as load_brand
 from fake_providers import Recorder
 from tools.services import ROOT
 
@@ -42,10 +43,12 @@ def api_urls(recorder: Recorder) -> Dict[str, str]:
 
 
 def credentials_variables() -> Dict[str, List[str]]:
-    """The ${VARIABLES} each messaging channel reads in credentials.yml, by class path."""
+    """The ${VARIABLES} each messaging channel reads in credentials.yml, by class path (the
+    website's widget and REST need none: they are always on)."""
     sections = yaml.safe_load((ROOT / "credentials.yml").read_text())
     return {name: [variable for value in values.values() for variable in re.findall(r"\$\{(\w+)\}", str(value))]
-            for name, values in sections.items() if name.startswith("channels.") and "website" not in name}
+            for name, values in sections.items()
+            if name.startswith("channels.") and not name.startswith(("channels.website.", "channels.rest."))}
 
 
 def new_id() -> str:
@@ -53,6 +56,7 @@ def new_id() -> str:
 
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+BRAND = load_brand(ROOT / "brand.yml")
 
 
 def response(name: str, **slots: Any) -> Dict[str, Any]:
@@ -67,7 +71,10 @@ def response(name: str, **slots: Any) -> Dict[str, Any]:
 
 
 def _unescaped(template: str) -> str:
-    """As Rasa sends a template without {slot} placeholders: "{{" and "}}" are braces."""
+    """As Rasa sends a template without {slot} placeholders: the marketplace's names filled in
+    from its brand profile (brand/nlg.py), "{{" and "}}" are braces."""
+    for name, value in BRAND.items():
+        template = template.replace("{" + name + "}", value)
     return template.replace("{{", "{").replace("}}", "}")
 
 

@@ -23,6 +23,8 @@ const STRINGS = {
     reconnected: "Connected again.",
     waiting: "Waiting to send",
     greeting: "Hi! Ask me about your order, shipping or a return.",
+    agentLabel: (name) => `${name}, support team`,
+    personAnswering: (name) => `${name} from our support team is answering you.`,
   },
   fr: {
     title: "Service client",
@@ -45,6 +47,8 @@ const STRINGS = {
     reconnected: "Connexion rétablie.",
     waiting: "En attente d'envoi",
     greeting: "Bonjour ! Posez-moi vos questions sur une commande, la livraison ou un retour.",
+    agentLabel: (name) => `${name}, service client`,
+    personAnswering: (name) => `${name}, du service client, vous répond.`,
   },
 };
 

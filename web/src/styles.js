@@ -65,6 +65,7 @@ header {
   padding: 4px 6px; border-radius: 8px; display: inline-flex; align-items: center; gap: 6px;
 }
 .human:hover { background: var(--accent); }
+.human[hidden] { display: none; }
 .human svg { width: 16px; height: 16px; fill: currentColor; }
 
 .status {
@@ -73,6 +74,10 @@ header {
 }
 .status.ok { background: var(--accent); color: var(--primary); border-color: var(--line); }
 .status[hidden] { display: none; }
+.person { padding: 8px 14px; background: var(--accent); color: var(--primary); border-bottom: 1px solid var(--line); font-size: 13px; font-weight: 600; }
+.person[hidden] { display: none; }
+.message.agent .bubble { border-left: 3px solid var(--primary); }
+.meta .author { font-weight: 600; }
 
 .log { flex: 1; overflow-y: auto; padding: 16px 14px 8px; display: flex; flex-direction: column; gap: 10px; }
 .empty { color: var(--muted); text-align: center; font-size: 14px; margin: auto 12px; }

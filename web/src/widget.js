@@ -86,6 +86,7 @@ export class ChatWidget {
     }
     this.buildUi(shadow);
     this.renderAll();
+    this.showPerson();
     this.setOpen(this.store.state.open, { focus: false });
     this.connect();
     window.addEventListener("online", () => this.showStatus());
@@ -139,9 +140,10 @@ export class ChatWidget {
         el(doc, "p", { text: this.config.subtitle || t.subtitle })),
       el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
         svg(doc, ICONS.close))),
-    this.status, this.log, this.typingStatus,
+    this.status, this.person = el(doc, "div", { className: "person", role: "status", hidden: true }),
+    this.log, this.typingStatus,
     el(doc, "div", { className: "actions" },
-      el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
+      this.humanButton = el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
         svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton }))),
     form);
 
@@ -201,11 +203,15 @@ export class ChatWidget {
     }
     const time = new Date(message.at);
     const clock = new Intl.DateTimeFormat(this.config.language || undefined, { hour: "2-digit", minute: "2-digit" });
-    const meta = el(doc, "div", { className: "meta" },
-      el(doc, "span", { className: "visually-hidden", text: `${message.from === "user" ? t.you : t.assistant}, ` }),
+    // An agent's messages say who wrote them; the assistant's and the customer's don't need to.
+    const author = message.agent
+      ? el(doc, "span", { className: "author", text: `${t.agentLabel(message.agent)} · ` })
+      : el(doc, "span", { className: "visually-hidden", text: `${message.from === "user" ? t.you : t.assistant}, ` });
+    const meta = el(doc, "div", { className: "meta" }, author,
       el(doc, "time", { datetime: time.toISOString(), text: clock.format(time) }));
     if (message.pending) meta.append(" · ", el(doc, "span", { className: "pending", text: t.waiting }));
-    const node = el(doc, "div", { className: `message ${message.from}`, "data-id": message.id }, bubble, meta);
+    const node = el(doc, "div", { className: `message ${message.from}${message.agent ? " agent" : ""}`, "data-id": message.id },
+      bubble, meta);
     if (message.buttons && message.buttons.length) {
       const group = el(doc, "div", { className: "choices", role: "group", "aria-label": t.suggestions });
       for (const button of message.buttons) {
@@ -287,7 +293,7 @@ export class ChatWidget {
       });
       this.store.update(() => { message.pending = false; });
       this.rerender(message);
-      this.setTyping(true);
+      if (!this.store.state.person) this.setTyping(true); // a person types when they type
     }
   }
 
@@ -301,7 +307,14 @@ export class ChatWidget {
       this.append({ ...base, image });
       return;
     }
+    // Who answers: a person (their name) until the assistant takes the conversation back.
+    const agent = data.agent && typeof data.agent.name === "string" ? data.agent.name : "";
+    if (agent || data.handoff === "ended") {
+      this.store.update((s) => { s.person = agent || null; });
+      this.showPerson();
+    }
     if (typeof data.text !== "string" || !data.text) return;
+    if (agent) base.agent = agent;
     const buttons = Array.isArray(data.quick_replies || data.buttons) ? (data.quick_replies || data.buttons) : [];
     this.append({
       ...base,
@@ -310,6 +323,13 @@ export class ChatWidget {
         .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
         .map((b) => ({ title: b.title, payload: b.payload })),
     });
+  }
+
+  showPerson() {
+    const name = this.store.state.person;
+    this.person.hidden = !name;
+    this.person.textContent = name ? this.t.personAnswering(name) : "";
+    this.humanButton.hidden = Boolean(name); // a person is already here
   }
 
   setTyping(on) {

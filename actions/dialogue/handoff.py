@@ -1,0 +1,171 @@
+"""Handing the conversation to a person, and the customer's rating after: read the tracker,
+let actions/handoff.py decide, call the handoff service, set slots; domain.yml says the words."""
+import logging
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.clarification import misunderstandings_in_a_row
+from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client
+from actions.dialogue.tracker_reading import changed_slots, latest_intent, user_intents
+from actions.handoff import (
+    CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, reason_for, reason_text, redacted_line, summary,
+    wait_for,
+)
+from actions.handoff_client import HandoffClient, HandoffError
+from actions.order_conversation import TOPICS
+from actions.orders_client import OrdersError
+from actions.replies import NO, YES, reply_kind
+from actions.settings import SETTINGS
+
+logger = logging.getLogger(__name__)
+# handoff_state (domain.yml): a person answers now (OPEN), later (CLOSED), or couldn't be reached.
+UNREACHABLE = "unreachable"
+TRANSCRIPT_LINES = 100
+# What the agent sees of the order: the slots the order conversation set, by their meaning.
+ORDER_FACTS = {
+    "item": "order_item", "situation": "order_situation", "question": "order_topic", "placed": "order_placed_when",
+    "confirmed": "order_confirmed_when", "ship_by": "order_ship_by", "shipped": "order_shipped_when",
+    "carrier": "order_carrier", "tracking": "order_tracking_url", "delivery_estimate": "order_delivery_estimate",
+    "delivered": "order_delivered_when", "last_tracking_event": "order_last_event",
+    "label_valid_until": "return_label_valid_until", "label_expired": "return_label_expired_when",
+    "return_shipped": "return_shipped_when", "return_received": "return_received_when",
+    "refund": "refund_amount", "refunded": "refunded_when",
+}
+CONTRACT_TOPICS = TOPICS + ("missing_package", "contact_seller", "return_checklist", "return_carrier")
+
+
+@lru_cache(maxsize=1)
+def handoff_client() -> Optional[HandoffClient]:
+    if not SETTINGS.handoff_api_token:
+        return None
+    return HandoffClient(SETTINGS.handoff_url, SETTINGS.handoff_api_token)
+
+
+@lru_cache(maxsize=1)
+def support_hours() -> SupportHours:
+    return SupportHours.configured(SETTINGS.support_timezone, SETTINGS.support_country)
+
+
+def _said(event: Dict[Text, Any]) -> Text:
+    text = event.get("text") or ""
+    if text.startswith("/"):  # a button's payload
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:]
+        return f"(tapped: {intent.replace('_', ' ')})"
+    return text
+
+
+def transcript(tracker: Tracker, who: Who, known_orders: List[Text]) -> List[Dict[Text, Any]]:
+    lines = []
+    for event in tracker.events:
+        author = {"user": "customer", "bot": "assistant"}.get(event.get("event"))
+        if author and (event.get("text") or "").strip():
+            lines.append({"author": author, "text": redacted_line(_said(event), who, known_orders),
+                          "at": datetime.fromtimestamp(event.get("timestamp") or 0, timezone.utc).isoformat()})
+    return lines[-TRANSCRIPT_LINES:]
+
+
+def order_context(tracker: Tracker, who: Who) -> Optional[Dict[Text, Any]]:
+    """The order and what the assistant computed about it, when the customer may see it."""
+    number = tracker.get_slot("order_id")
+    if not number or not (who.status == LOGGED_IN or who.verified_order == number):
+        return None
+    facts = {name: tracker.get_slot(slot) for name, slot in ORDER_FACTS.items()}
+    return {"number": number, **{name: value for name, value in facts.items() if value not in (None, "")}}
+
+
+async def _known_orders(customer: Optional[Text]) -> List[Text]:
+    if not customer:
+        return []
+    try:
+        return [order.number for order in await off_loop(orders_client().customer_orders, customer)]
+    except OrdersError:
+        return []
+
+
+class ActionHandoff(Action):
+    """Opens a handoff with the whole story (why, who, the order, the topics, the redacted
+    transcript, a summary on top) and says when a person will answer; action_wait_for_agent
+    then leaves the conversation to them."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        customer = logged_in_customer(tracker)
+        who = customer_of(customer, tracker.get_slot("verified_order"))
+        reason = reason_for(tracker.get_slot("order_situation"), bool(tracker.get_slot("missing_what")),
+                            misunderstandings_in_a_row(user_intents(tracker)[:-1]))
+        order = order_context(tracker, who)
+        topics = [intent for intent in user_intents(tracker) if intent in CONTRACT_TOPICS]
+        lines = transcript(tracker, who, await _known_orders(customer))
+        last = next((line["text"] for line in reversed(lines) if line["author"] == "customer"), None)
+        ticket = {
+            "conversation_id": tracker.sender_id, "channel": tracker.get_latest_input_channel() or "unknown",
+            "reason": reason, "reason_text": reason_text(reason),
+            "summary": summary(reason, who, order, topics, last),
+            "customer": {"status": who.status, "id": who.customer_id, "verified_order": who.verified_order},
+            "order": order, "topics": topics, "transcript": lines,
+        }
+        client = handoff_client()
+        try:
+            if client is None:
+                raise HandoffError("HANDOFF_API_TOKEN is not set")
+            opened = await off_loop(client.open, ticket)
+        except HandoffError:
+            return changed_slots(tracker, {"handoff_state": UNREACHABLE, "handoff_id": None})
+        wait = wait_for(datetime.now(timezone.utc), support_hours(), opened.waiting_ahead)
+        return changed_slots(tracker, {
+            "handoff_id": opened.handoff_id, "handoff_state": wait.state,
+            "handoff_wait": str(wait.minutes) if wait.minutes else None,
+            "handoff_back_when": wait.back_when, "handoff_timezone": wait.zone_name,
+        })
+
+
+class ActionWaitForAgent(Action):
+    """Leaves the conversation to the person (ConversationPaused): the assistant stays silent,
+    and what the customer writes reaches the agent, until the handoff service resumes it."""
+
+    def name(self) -> Text:
+        return "action_wait_for_agent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        return [ConversationPaused()] if tracker.get_slot("handoff_state") in (OPEN, CLOSED) else []
+
+
+class ActionRateHandoff(Action):
+    """Stores the customer's answer to "was your problem solved?" with the handoff."""
+
+    def name(self) -> Text:
+        return "action_rate_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        kind = reply_kind(tracker.latest_message.get("text") or "") or \
+            {"affirm": YES, "thank": YES, "deny": NO}.get(latest_intent(tracker))
+        solved = kind == YES
+        handoff_id, client = tracker.get_slot("handoff_id"), handoff_client()
+        if handoff_id and client:
+            try:
+                await off_loop(client.rate, handoff_id, solved)
+            except HandoffError as error:
+                # The customer's answer still gets its reply; the desk shows no rating.
+                logger.warning("rating not stored: %s", error)
+        return changed_slots(tracker, {"handoff_solved": solved})
+
+
+class ActionSessionStart(Action):
+    """A new session (after an hour's silence) keeps the slots, as Rasa's own does, and keeps a
+    conversation that a person has silent: a handoff can outlast a session (overnight)."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        carried = [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
+        with_person = [ConversationPaused()] if tracker.get_slot("handoff_state") in (OPEN, CLOSED) else []
+        return [SessionStarted(), *carried, *with_person, ActionExecuted("action_listen")]

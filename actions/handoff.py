@@ -1,0 +1,190 @@
+"""Handing a conversation to a person: why, what the agent needs to know, and what the
+customer is told about the wait.
+
+Plain Python (no Rasa imports). The reasons, support's hours and the summary's wording are
+data, actions/handoff.yml; the public holidays come from the support country's calendar.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from actions.business_calendar import BusinessCalendar
+from actions.date_wording import DateWording
+from actions.identity import mask_email
+
+CONFIG_FILE = Path(__file__).with_name("handoff.yml")
+
+# Reason codes (actions/handoff.yml says them in words).
+CUSTOMER_ASKED = "customer_asked"
+MISSING_PACKAGE = "missing_package"
+LABEL_EXPIRED = "label_expired"
+IDENTITY_LOCKED = "identity_locked"
+IDENTITY_PAUSED = "identity_paused"  # many failed checks of the order, perhaps by someone else
+BACKEND_DOWN = "backend_down"
+MISUNDERSTOOD = "misunderstood"
+
+# Who the customer is, for the agent.
+LOGGED_IN, VERIFIED, ANONYMOUS = "logged_in", "verified", "anonymous"
+
+# order_situation values (domain.yml) that are reasons of their own.
+_SITUATION_REASONS = {"verification_locked": IDENTITY_LOCKED, "verification_paused": IDENTITY_PAUSED,
+                      "unavailable": BACKEND_DOWN, "label_expired": LABEL_EXPIRED}
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_IDENTIFIERS = re.compile(r"(?<!\d)\d{8}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TOKENS = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")
+
+
+@lru_cache(maxsize=1)
+def config() -> Dict[str, Any]:
+    return yaml.safe_load(CONFIG_FILE.read_text())
+
+
+def reason_for(order_situation: Optional[str], missing_package: bool, misunderstood_in_a_row: int) -> str:
+    """Why the conversation goes to a person, from where it stood when the customer accepted
+    (or asked): what the assistant last said about the order, a missing package being dealt
+    with, or misunderstandings; else simply because they asked."""
+    if order_situation in _SITUATION_REASONS:
+        return _SITUATION_REASONS[order_situation]
+    if missing_package:
+        return MISSING_PACKAGE
+    if misunderstood_in_a_row >= 2:
+        return MISUNDERSTOOD
+    return CUSTOMER_ASKED
+
+
+def reason_text(reason: str) -> str:
+    return config()["reasons"][reason]
+
+
+# ---- Support's hours -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Availability:
+    open: bool  # a person answers now
+    back_at: Optional[datetime]  # when closed: when the team is back (support's time zone)
+
+
+class SupportHours:
+    """When support answers: opening hours per weekday, closed on public holidays."""
+
+    def __init__(self, hours: Dict[str, str], timezone: str, country: str):
+        self.zone = ZoneInfo(timezone)
+        self.calendar = BusinessCalendar(country)
+        self.hours: Dict[int, Tuple[time, time]] = {}
+        for name, span in hours.items():
+            start, end = (time.fromisoformat(part.strip()) for part in span.split("-"))
+            self.hours[_DAYS.index(name.lower())] = (start, end)
+
+    @classmethod
+    def configured(cls, timezone: str, country: str) -> "SupportHours":
+        return cls(config()["support_hours"], timezone, country)
+
+    def _span(self, day) -> Optional[Tuple[datetime, datetime]]:
+        hours = self.hours.get(day.weekday())
+        if hours is None or self.calendar.holiday(day) is not None:
+            return None
+        return (datetime.combine(day, hours[0], self.zone), datetime.combine(day, hours[1], self.zone))
+
+    def availability(self, now: datetime) -> Availability:
+        local = now.astimezone(self.zone)
+        for offset in range(0, 15):  # two weeks cover any run of closed days
+            span = self._span(local.date() + timedelta(days=offset))
+            if span is None or span[1] <= local:
+                continue
+            if span[0] <= local:
+                return Availability(True, None)
+            return Availability(False, span[0])
+        return Availability(False, None)
+
+
+def expected_wait_minutes() -> int:
+    return int(config()["expected_wait_minutes"])
+
+
+# What the customer is told (handoff_state in domain.yml).
+OPEN, CLOSED = "open", "closed"
+
+
+@dataclass(frozen=True)
+class Wait:
+    state: str  # OPEN: a person answers in about `minutes`; CLOSED: the team is back `back_when`
+    minutes: Optional[int] = None
+    back_when: Optional[str] = None  # "tomorrow at 09:00", in support's time zone
+    zone_name: Optional[str] = None  # "Paris": whose time that is
+
+
+def wait_for(now: datetime, hours: SupportHours, waiting_ahead: int, locale: str = "en_GB") -> Wait:
+    """What the customer is told about the wait: inside support's hours, about how long
+    (the typical wait for each customer ahead, and theirs); outside, when the team is back."""
+    available = hours.availability(now)
+    if available.open:
+        return Wait(OPEN, minutes=expected_wait_minutes() * (waiting_ahead + 1))
+    words = DateWording(now, str(hours.zone), locale)
+    return Wait(CLOSED, back_when=words.when(available.back_at) if available.back_at else None,
+                zone_name=str(hours.zone).split("/")[-1].replace("_", " "))
+
+
+# ---- What the agent reads -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Who:
+    status: str  # LOGGED_IN, VERIFIED or ANONYMOUS
+    customer_id: Optional[str] = None
+    verified_order: Optional[str] = None
+
+
+def customer_of(customer_id: Optional[str], verified_order: Optional[str]) -> Who:
+    if customer_id:
+        return Who(LOGGED_IN, customer_id=customer_id)
+    if verified_order:
+        return Who(VERIFIED, verified_order=verified_order)
+    return Who(ANONYMOUS)
+
+
+def redacted_line(text: str, who: Who, known_orders: Sequence[str] = ()) -> str:
+    """A transcript line as the agent may read it. The privacy rules: nothing the customer
+    hasn't proved is theirs. Order numbers show only when they are the verified order or the
+    logged-in customer's; e-mail addresses are masked (a***@example.com), or hidden for a
+    customer who proved nothing; tokens never show."""
+    shown = set(known_orders) | ({who.verified_order} if who.verified_order else set())
+
+    def hide(match: "re.Match") -> str:
+        value = match.group(0)
+        if "@" in value:
+            return "[email]" if who.status == ANONYMOUS else mask_email(value)
+        return value if value in shown else "[order]"
+
+    return _IDENTIFIERS.sub(hide, _TOKENS.sub("[token]", text))
+
+
+def _words(code: Optional[str]) -> str:
+    return (code or "").replace("_", " ")
+
+
+def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequence[str],
+            last_message: Optional[str]) -> str:
+    """The paragraph at the top of the agent's view: who, why, the order, the topics, and
+    the last thing the customer said."""
+    words = config()["summary"]
+    parts: List[str] = []
+    if who.status == LOGGED_IN:
+        parts.append(words["logged_in"].format(customer_id=who.customer_id))
+    elif who.status == VERIFIED:
+        parts.append(words["verified"].format(order_id=who.verified_order))
+    else:
+        parts.append(words["anonymous"])
+    parts.append(words["reason"].format(reason=reason_text(reason)))
+    if order and order.get("number"):
+        parts.append(words["order"].format(order_id=order["number"], order_item=order.get("item") or "item unknown",
+                                           order_state=_words(order.get("situation")) or "state unknown"))
+    if topics:
+        parts.append(words["topics"].format(topics=", ".join(dict.fromkeys(_words(t) for t in topics))))
+    if last_message:
+        parts.append(words["last"].format(last=last_message))
+    return " ".join(parts)

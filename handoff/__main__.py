@@ -1,0 +1,48 @@
+"""`python -m handoff`: the handoff service (API, tool callbacks, the reference desk) and its
+delivery worker, in one process."""
+import logging
+import sys
+
+import uvicorn
+
+from handoff import agents
+from handoff.app import create_app
+from handoff.conversations import Conversations
+from handoff.rasa_api import RasaApi
+from handoff.settings import Settings, SettingsError
+from handoff.store import connect
+from handoff.tools.registry import tool_named
+from handoff.worker import Worker, start
+
+DEMO_AGENT = ("maria", "Maria")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines hold Rasa's token
+    try:
+        settings = Settings.from_environment()
+        tool = tool_named(settings.tool, settings.tool_settings)
+    except SettingsError as error:
+        print(f"The handoff service can't start: {error}", file=sys.stderr)
+        return 2
+    if tool.name == "desk" and not agents.load(settings.agents_file):
+        # A first start on a laptop: one demo agent, its generated password beside the file.
+        password = agents.add(settings.agents_file, *DEMO_AGENT)
+        demo = settings.agents_file.with_suffix(".demo-password")
+        demo.write_text(password + "\n")
+        demo.chmod(0o600)
+        logging.info("Desk agent %r created; its password is in %s", DEMO_AGENT[0], demo)
+    sessions = connect(settings.database_url)
+    worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token),
+                    Conversations(settings.tracker_db_url))
+    stop = start(worker, settings.poll_s)
+    try:
+        uvicorn.run(create_app(settings, sessions, tool), host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        stop.set()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The handoff service's HTTP API: the action server opens handoffs and stores ratings (bearer
+token), the agents' tool calls back (its signature checked by its adapter), and agents use the
+reference desk (login, then a session cookie)."""
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff import agents
+from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
+from handoff.settings import Settings
+from handoff.store import (
+    GIVEN_BACK, OPEN_STATUSES, RESOLVED, TO_AGENT, DeskSession, Handoff, aware, now,
+)
+from handoff.tools.base import AgentTool, SignatureError
+
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+SESSION_COOKIE = "desk_session"
+SESSION_HOURS = 12
+
+
+class Line(BaseModel):
+    author: str = Field(pattern="^(customer|assistant|agent)$")
+    text: str = Field(max_length=10_000)
+    at: str
+
+    @field_validator("at")
+    @classmethod
+    def readable(cls, at: str) -> str:
+        datetime.fromisoformat(at)  # as the worker reads it back (service.ticket_of)
+        return at
+
+
+class TicketIn(BaseModel):
+    """What the action server sends (actions/dialogue/handoff.py)."""
+
+    conversation_id: str = Field(min_length=1, max_length=255)
+    channel: str = Field(max_length=64)
+    reason: str = Field(max_length=64)
+    reason_text: str = Field(max_length=500)
+    summary: str = Field(max_length=5_000)
+    customer: Dict[str, Any]
+    order: Optional[Dict[str, Any]] = None
+    topics: List[str] = []
+    transcript: List[Line] = Field(default=[], max_length=500)
+
+
+class Rating(BaseModel):
+    solved: bool
+
+
+class Reply(BaseModel):
+    text: str = Field(min_length=1, max_length=5_000)
+
+
+def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> FastAPI:
+    app = FastAPI(title="Handoff service", docs_url=None, redoc_url=None)
+
+    # Used with scope="function": committed before the answer is sent, so what a caller is told
+    # (an id, a session cookie) is already stored; the default would commit after it.
+    def database():
+        with sessions.begin() as session:
+            yield session
+
+    def assistant(authorization: str = Header("")) -> None:
+        if not hmac.compare_digest(authorization.encode(), f"Bearer {settings.api_token}".encode()):
+            raise HTTPException(401, "a valid bearer token is required")
+
+    def agent(request: Request, session: Session = Depends(database, scope="function")) -> DeskSession:
+        token = request.cookies.get(SESSION_COOKIE)
+        desk_session = session.get(DeskSession, _hashed(token)) if token else None
+        if desk_session is None or aware(desk_session.expires_at) < now():
+            raise HTTPException(401, "log in first")
+        return desk_session
+
+    @app.exception_handler(HandoffError)
+    def refused(request: Request, error: HandoffError):
+        return JSONResponse(status_code=409, content={"error": str(error)})
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok", "tool": tool.name}
+
+    # ---- The action server ----------------------------------------------------------------
+
+    @app.post("/handoffs", dependencies=[Depends(assistant)], status_code=201)
+    def new_handoff(ticket: TicketIn, session: Session = Depends(database, scope="function")):
+        handoff = open_handoff(session, ticket.model_dump(), tool.name)
+        return {"id": handoff.id, "waiting_ahead": waiting_ahead(session, handoff)}
+
+    @app.post("/handoffs/{handoff_id}/rating", dependencies=[Depends(assistant)], status_code=204)
+    def rating(handoff_id: str, body: Rating, session: Session = Depends(database, scope="function")):
+        rate(session, handoff_id, body.solved)
+
+    # ---- The agents' tool ----------------------------------------------------------------------
+
+    def received(headers: Dict[str, str], body: bytes) -> int:
+        try:
+            events = tool.callback(headers, body)
+        except SignatureError as error:
+            logger.warning("refused a %s callback: %s", tool.name, error)
+            raise HTTPException(401, "invalid signature") from None
+        except ValueError as error:  # signed, but not what the tool documents
+            logger.warning("unreadable %s callback: %s", tool.name, error)
+            raise HTTPException(400, "unreadable callback") from None
+        with sessions.begin() as session:
+            for event in events:
+                apply(session, tool.name, event)
+        return len(events)
+
+    @app.post("/callbacks/{tool_name}")
+    async def callback(tool_name: str, request: Request):
+        if tool_name != tool.name:
+            raise HTTPException(404, "no such tool here")
+        body = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        # The database work off the event loop, like the other (sync) routes.
+        return {"received": await run_in_threadpool(received, headers, body)}
+
+    # ---- The reference desk ----------------------------------------------------------------------
+
+    if tool.name != "desk":
+        return app
+
+    @app.get("/", include_in_schema=False)
+    def home():
+        return RedirectResponse("/desk", status_code=303)
+
+    @app.get("/desk/login", response_class=HTMLResponse)
+    def login_page(error: str = ""):
+        page = (HERE / "templates" / "login.html").read_text()
+        return page.replace("{error}", "Wrong login or password." if error else "")
+
+    @app.post("/desk/login")
+    def login(request: Request, login: str = Form(""), password: str = Form(""),
+              session: Session = Depends(database, scope="function")):
+        name = agents.authenticate(settings.agents_file, login, password) if login and password else None
+        if name is None:
+            return RedirectResponse("/desk/login?error=1", status_code=303)
+        session.execute(delete(DeskSession).where(DeskSession.expires_at < now()))
+        token = secrets.token_urlsafe(32)
+        session.add(DeskSession(token=_hashed(token), agent_login=login,
+                                expires_at=now() + timedelta(hours=SESSION_HOURS)))
+        response = RedirectResponse("/desk", status_code=303)
+        response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+        return response
+
+    @app.post("/desk/logout")
+    def logout(request: Request, session: Session = Depends(database, scope="function")):
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and (desk_session := session.get(DeskSession, _hashed(token))):
+            session.delete(desk_session)
+        response = RedirectResponse("/desk/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/desk", response_class=HTMLResponse)
+    def desk(request: Request, session: Session = Depends(database, scope="function")):
+        try:
+            agent(request, session)
+        except HTTPException:
+            return RedirectResponse("/desk/login", status_code=303)
+        return HTMLResponse((HERE / "templates" / "desk.html").read_text())
+
+    @app.get("/desk/static/{name}")
+    def static(name: str):
+        path = HERE / "static" / name
+        if name not in ("desk.js", "desk.css") or not path.exists():
+            raise HTTPException(404)
+        return FileResponse(path)
+
+    def agent_name(desk_session: DeskSession) -> str:
+        return agents.load(settings.agents_file).get(desk_session.agent_login, {}).get("name", desk_session.agent_login)
+
+    def found(session: Session, handoff_id: str) -> Handoff:
+        handoff = session.get(Handoff, handoff_id)
+        if handoff is None:
+            raise HTTPException(404, "no such conversation")
+        return handoff
+
+    @app.get("/desk/api/me")
+    def me(desk_session: DeskSession = Depends(agent)):
+        return {"login": desk_session.agent_login, "name": agent_name(desk_session)}
+
+    @app.get("/desk/api/handoffs")
+    def queue(desk_session: DeskSession = Depends(agent), session: Session = Depends(database, scope="function")):
+        """Open conversations, the longest waiting first, then the latest ended ones."""
+        open_ones = session.scalars(select(Handoff).where(Handoff.status.in_(OPEN_STATUSES))
+                                    .order_by(Handoff.created_at)).all()
+        ended = session.scalars(select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES))
+                                .order_by(Handoff.ended_at.desc()).limit(20)).all()
+        return [_overview(h) for h in [*open_ones, *ended]]
+
+    @app.get("/desk/api/handoffs/{handoff_id}")
+    def conversation(handoff_id: str, desk_session: DeskSession = Depends(agent),
+                     session: Session = Depends(database, scope="function")):
+        handoff = found(session, handoff_id)
+        return {**_overview(handoff), "ticket": handoff.ticket_data(), "messages": [
+            {"id": m.id, "from": "customer" if m.direction == TO_AGENT else "agent", "author": m.author,
+             "text": m.text, "at": aware(m.created_at).isoformat(), "delivered": m.delivered_at is not None,
+             "failed": m.failed, "error": m.last_error if m.delivered_at is None else None}
+            for m in handoff.messages]}
+
+    @app.post("/desk/api/handoffs/{handoff_id}/reply", status_code=201)
+    def reply(handoff_id: str, body: Reply, desk_session: DeskSession = Depends(agent),
+              session: Session = Depends(database, scope="function")):
+        message = agent_says(session, found(session, handoff_id), body.text, agent_name(desk_session))
+        session.flush()
+        return {"id": message.id}
+
+    @app.post("/desk/api/handoffs/{handoff_id}/resolve", status_code=204)
+    def resolve(handoff_id: str, desk_session: DeskSession = Depends(agent),
+                session: Session = Depends(database, scope="function")):
+        end(session, found(session, handoff_id), RESOLVED, agent_name(desk_session))
+        return Response(status_code=204)
+
+    @app.post("/desk/api/handoffs/{handoff_id}/give-back", status_code=204)
+    def give_back(handoff_id: str, desk_session: DeskSession = Depends(agent),
+                  session: Session = Depends(database, scope="function")):
+        end(session, found(session, handoff_id), GIVEN_BACK, agent_name(desk_session))
+        return Response(status_code=204)
+
+    return app
+
+
+def _hashed(token: str) -> str:
+    """Sessions are stored by their token's hash: a copy of the database opens no desk."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _overview(handoff: Handoff) -> Dict[str, Any]:
+    ticket = handoff.ticket_data()
+    return {"id": handoff.id, "status": handoff.status, "reason": ticket["reason_text"], "summary": ticket["summary"],
+            "channel": handoff.channel, "agent": handoff.agent_name, "since": aware(handoff.created_at).isoformat(),
+            "customer_messages": sum(1 for m in handoff.messages if m.direction == TO_AGENT),
+            "solved": handoff.solved, "back_with_assistant": handoff.resumed_at is not None}

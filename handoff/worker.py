@@ -1,0 +1,169 @@
+"""The deliveries, in a loop: new handoffs opened in the tool, what customers write forwarded to
+it, agents' replies brought to the customer's channel, ended handoffs handed back to the
+assistant. Everything it delivers is in the database first; a delivery that fails is retried
+with backoff (store.failed_delivery), so a restart of any service loses nothing."""
+import logging
+import threading
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from handoff.conversations import LIMIT, Conversations
+from handoff.rasa_api import RasaApi, RasaError
+from handoff.service import ticket_of
+from handoff.store import (
+    OPEN_STATUSES, TO_AGENT, TO_CUSTOMER, Cursor, Handoff, Message, aware, due, failed_delivery, is_due, now,
+    holding_conversations, holding_handoff_for,
+)
+from handoff.tools.base import AgentTool, CustomerMessage, ToolError
+
+logger = logging.getLogger(__name__)
+CURSOR = "tracker_events"
+WORDING = yaml.safe_load((Path(__file__).with_name("wording.yml")).read_text())
+# The website widget shows who wrote a message (channels/website.py); other channels can't.
+SHOWS_AUTHOR = ("socketio",)
+
+
+def as_sent(message: Message) -> str:
+    """An agent's message as the customer's channel shows it."""
+    if message.handoff.channel in SHOWS_AUTHOR:
+        return message.text
+    return WORDING["agent_message"].format(name=message.author or "Support", text=message.text)
+
+
+class Worker:
+    def __init__(self, sessions: sessionmaker, tool: AgentTool, rasa: RasaApi, conversations: Conversations):
+        self.sessions, self.tool, self.rasa, self.conversations = sessions, tool, rasa, conversations
+
+    def run(self, stop: threading.Event, poll_s: float) -> None:
+        while not stop.is_set():
+            self.step()
+            stop.wait(poll_s)
+
+    def step(self) -> None:
+        # Each part on its own: one that fails (a bug, a database lock) must not hold up the others.
+        for part in (self.read_customer_messages, self.open_in_tool, self.forward_to_tool,
+                     self.deliver_to_customers, self.hand_back):
+            try:
+                part()
+            except Exception:
+                logger.exception("handoff worker: %s failed; tried again next round", part.__name__)
+
+    def read_customer_messages(self) -> None:
+        """Stores what customers wrote since the handoff, from Rasa's tracker store."""
+        with self.sessions.begin() as session:
+            cursor = session.get(Cursor, CURSOR)
+            if cursor is None:
+                # First start: only messages from now on matter (handoffs don't exist yet).
+                cursor = Cursor(name=CURSOR, position=self.conversations.last_event_id())
+                session.add(cursor)
+                return
+            # Only conversations a person holds are read: the others' messages (nearly all of
+            # them) cost this service nothing. Messages before a handoff began are not the
+            # agent's, so the cursor moves on past them.
+            newest = self.conversations.last_event_id()
+            holding = holding_conversations(session)
+            found = self.conversations.customer_messages_after(cursor.position, holding)
+            for message in found:
+                handoff = holding_handoff_for(session, message.conversation_id)
+                if handoff is None or message.at <= aware(handoff.created_at):
+                    continue
+                seen = session.scalars(select(Message.id).where(Message.handoff_id == handoff.id,
+                                                                Message.source_id == message.message_id)).first()
+                if not seen and message.text:
+                    session.add(Message(handoff_id=handoff.id, direction=TO_AGENT, text=message.text,
+                                        source_id=message.message_id, created_at=message.at))
+            read_up_to = max(m.event_id for m in found) if len(found) >= LIMIT else newest
+            cursor.position = max(cursor.position, read_up_to)
+
+    def open_in_tool(self) -> None:
+        with self.sessions() as session:
+            waiting = due(session, select(Handoff).where(Handoff.external_id.is_(None),
+                                                         Handoff.status.in_(OPEN_STATUSES)))
+            for handoff in waiting:
+                try:
+                    handoff.external_id = self.tool.open(ticket_of(handoff))
+                    handoff.last_error = None
+                except ToolError as error:
+                    logger.warning("opening handoff %s in %s failed: %s", handoff.id, self.tool.name, error)
+                    failed_delivery(handoff, str(error))
+                except Exception as error:  # the adapter's bug: this handoff waits, the others go on
+                    logger.exception("opening handoff %s in %s failed", handoff.id, self.tool.name)
+                    failed_delivery(handoff, f"{type(error).__name__}: {error}")
+                session.commit()
+
+    def forward_to_tool(self) -> None:
+        with self.sessions() as session:
+            pending = session.scalars(select(Message).join(Handoff).where(
+                Message.direction == TO_AGENT, Message.delivered_at.is_(None), Message.failed.is_(False),
+                Handoff.external_id.is_not(None)).order_by(Message.id)).all()
+            # Keep each conversation's order: stop at its first failure, or at a message still
+            # waiting for its retry (a newer one must not overtake it).
+            blocked = set()
+            for message in pending:
+                if message.handoff_id in blocked or not is_due(message):
+                    blocked.add(message.handoff_id)
+                    continue
+                handoff = message.handoff
+                try:
+                    self.tool.forward(handoff.external_id, ticket_of(handoff),
+                                      CustomerMessage(message.source_id, message.text, aware(message.created_at)))
+                    message.delivered_at = now()
+                except ToolError as error:
+                    logger.warning("forwarding to %s failed: %s", self.tool.name, error)
+                    failed_delivery(message, str(error), error.retry)
+                    blocked.add(message.handoff_id)
+                except Exception as error:
+                    logger.exception("forwarding to %s failed", self.tool.name)
+                    failed_delivery(message, f"{type(error).__name__}: {error}")
+                    blocked.add(message.handoff_id)
+                session.commit()
+
+    def deliver_to_customers(self) -> None:
+        with self.sessions() as session:
+            pending = session.scalars(select(Message).where(
+                Message.direction == TO_CUSTOMER, Message.delivered_at.is_(None), Message.failed.is_(False))
+                .order_by(Message.id)).all()
+            blocked = set()  # in order, as above
+            for message in pending:
+                if message.handoff_id in blocked or not is_due(message):
+                    blocked.add(message.handoff_id)
+                    continue
+                try:
+                    self.rasa.agent_says(message.handoff.conversation_id, as_sent(message), message.author)
+                    message.delivered_at = now()
+                except RasaError as error:
+                    logger.warning("delivering an agent's message failed: %s", error)
+                    failed_delivery(message, str(error), error.retry)
+                    blocked.add(message.handoff_id)
+                session.commit()
+
+    def hand_back(self) -> None:
+        with self.sessions() as session:
+            ended = due(session, select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES),
+                                                       Handoff.listening_at.is_(None)))
+            for handoff in ended:
+                if any(m.direction == TO_CUSTOMER and m.delivered_at is None and not m.failed for m in handoff.messages):
+                    continue  # the agent's last words first
+                try:
+                    # Two steps, each done once: a retry never says the hand-back twice.
+                    if handoff.resumed_at is None:
+                        self.rasa.hand_back(handoff.conversation_id, handoff.status, handoff.agent_name)
+                        handoff.resumed_at = now()
+                        session.commit()
+                    self.rasa.listen(handoff.conversation_id)
+                    handoff.listening_at = now()
+                except RasaError as error:
+                    logger.warning("handing back to the assistant failed: %s", error)
+                    failed_delivery(handoff, str(error))
+                session.commit()
+
+
+def start(worker: Worker, poll_s: float) -> Optional[threading.Event]:
+    stop = threading.Event()
+    threading.Thread(target=worker.run, args=(stop, poll_s), name="handoff-worker", daemon=True).start()
+    return stop

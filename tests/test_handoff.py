@@ -1,0 +1,147 @@
+"""Handing over to a person (actions/handoff.py): why, the wait, and what the agent reads."""
+from datetime import datetime, timezone
+
+import pytest
+import yaml
+
+from actions.handoff import (
+    ANONYMOUS, BACKEND_DOWN, CUSTOMER_ASKED, IDENTITY_LOCKED, IDENTITY_PAUSED, LABEL_EXPIRED, LOGGED_IN, MISSING_PACKAGE,
+    MISUNDERSTOOD, VERIFIED, SupportHours, Who, customer_of, reason_for, redacted_line, summary, wait_for,
+)
+from tools.services import ROOT
+
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+
+PARIS_HOURS = SupportHours({"monday": "09:00-18:00", "tuesday": "09:00-18:00", "wednesday": "09:00-18:00",
+                            "thursday": "09:00-18:00", "friday": "09:00-18:00", "saturday": "10:00-16:00"},
+                           "Europe/Paris", "FR")
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+# ---- Why -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("situation, missing, misunderstood, reason", [
+    (None, False, 0, CUSTOMER_ASKED),
+    ("verification_locked", False, 0, IDENTITY_LOCKED),
+    ("verification_paused", False, 0, IDENTITY_PAUSED),
+    ("unavailable", False, 0, BACKEND_DOWN),
+    ("label_expired", False, 0, LABEL_EXPIRED),
+    ("shipped", True, 0, MISSING_PACKAGE),
+    (None, False, 2, MISUNDERSTOOD),
+    (None, False, 1, CUSTOMER_ASKED),
+])
+def test_the_reason_is_where_the_conversation_stood(situation, missing, misunderstood, reason):
+    assert reason_for(situation, missing, misunderstood) == reason
+
+
+# ---- The wait --------------------------------------------------------------------------------
+
+def test_inside_hours_a_person_answers_now():
+    # Tuesday 1 December 2026, 10:30 in Paris
+    assert PARIS_HOURS.availability(utc(2026, 12, 1, 9, 30)).open
+
+
+def test_after_closing_the_team_is_back_the_next_morning():
+    # Tuesday 19:00 in Paris -> Wednesday 09:00
+    at = PARIS_HOURS.availability(utc(2026, 12, 1, 18, 0))
+    assert not at.open and at.back_at.isoformat() == "2026-12-02T09:00:00+01:00"
+
+
+def test_before_opening_the_team_is_back_the_same_morning():
+    at = PARIS_HOURS.availability(utc(2026, 12, 2, 6, 0))  # 07:00 in Paris
+    assert not at.open and at.back_at.isoformat() == "2026-12-02T09:00:00+01:00"
+
+
+def test_saturday_has_its_own_hours_and_sunday_is_closed():
+    assert PARIS_HOURS.availability(utc(2026, 12, 5, 14, 0)).open  # Saturday 15:00
+    sunday = PARIS_HOURS.availability(utc(2026, 12, 6, 11, 0))
+    assert sunday.back_at.isoformat() == "2026-12-07T09:00:00+01:00"
+
+
+def test_public_holidays_are_closed():
+    # Christmas Day 2026 is a Friday; Saturday 26th opens at 10:00 (not a holiday in France)
+    christmas = PARIS_HOURS.availability(utc(2026, 12, 25, 10, 0))
+    assert not christmas.open and christmas.back_at.isoformat() == "2026-12-26T10:00:00+01:00"
+    # Friday 1 May 2026 (Labour Day) -> Saturday 2 May 10:00, summer time
+    assert PARIS_HOURS.availability(utc(2026, 5, 1, 9, 0)).back_at.isoformat() == "2026-05-02T10:00:00+02:00"
+
+
+# ---- What the agent reads ---------------------------------------------------------------------
+
+def test_an_anonymous_customers_transcript_hides_order_numbers_and_emails():
+    who = customer_of(None, None)
+    assert who.status == ANONYMOUS
+    assert redacted_line("it's 40512351, mail ana.martin@example.com", who) == "it's [order], mail [email]"
+
+
+def test_the_verified_order_shows_and_other_numbers_and_emails_do_not():
+    who = customer_of(None, "40512351")
+    assert who.status == VERIFIED
+    line = redacted_line("not 40512999 but 40512351, ana.martin@example.com", who)
+    assert line == "not [order] but 40512351, a***@example.com"
+
+
+def test_a_logged_in_customers_own_orders_show():
+    who = customer_of("cus_ana", None)
+    assert who.status == LOGGED_IN
+    assert redacted_line("my 40512345 and 40512999", who, known_orders=["40512345"]) == "my 40512345 and [order]"
+
+
+def test_tokens_never_show():
+    assert "eyJ" not in redacted_line("token eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl", Who(LOGGED_IN, "cus_ana"))
+
+
+def test_the_summary_says_who_why_which_order_what_and_the_last_words():
+    text = summary(CUSTOMER_ASKED, Who(LOGGED_IN, customer_id="cus_ana"),
+                   {"number": "40512348", "item": "MacBook Air 13 (2020)", "situation": "not_shipped_yet"},
+                   ["shipping_time", "order_late", "shipping_time"], "i want a real person")
+    assert text == ("Logged-in customer cus_ana. The customer asked for a person. "
+                    "Order 40512348: MacBook Air 13 (2020), not shipped yet. Asked about: shipping time, order late. "
+                    "Last message: \"i want a real person\"")
+
+
+def test_an_anonymous_summary_says_what_is_hidden_and_leaves_unknown_parts_out():
+    text = summary(MISUNDERSTOOD, Who(ANONYMOUS), None, [], None)
+    assert text.startswith("Anonymous customer, not verified")
+    assert "misunderstood the customer twice" in text and "Order" not in text
+
+
+# ---- What the customer is told, at fixed clocks, in domain.yml's words ---------------------------
+
+def told(now, waiting_ahead=0):
+    """utter_handoff as the customer reads it at `now`."""
+    wait = wait_for(now, PARIS_HOURS, waiting_ahead)
+    slots = {"handoff_state": wait.state, "handoff_wait": str(wait.minutes), "handoff_back_when": wait.back_when,
+             "handoff_timezone": wait.zone_name}
+    for variation in RESPONSES["utter_handoff"]:
+        if all(slots.get(c["name"]) == c["value"] for c in variation.get("condition", [])):
+            return variation["text"].format(**slots)
+    raise AssertionError(f"no wording for {slots}")
+
+
+def test_inside_hours_the_customer_is_told_the_expected_wait():
+    assert "Someone will answer you here in about 5 minutes" in told(utc(2026, 12, 1, 9, 30))
+    assert "in about 15 minutes" in told(utc(2026, 12, 1, 9, 30), waiting_ahead=2)
+
+
+def test_at_night_the_customer_is_told_when_the_team_is_back_and_where_the_answer_arrives():
+    text = told(utc(2026, 12, 1, 21, 0))  # Tuesday 22:00 in Paris
+    assert "They're back tomorrow at 09:00 (Paris time)" in text
+    assert "answer you here in this chat" in text
+
+
+def test_on_a_holiday_the_team_is_back_on_the_next_open_day():
+    # Christmas Day (Friday) -> Saturday 26 December, Saturday hours
+    assert "They're back tomorrow at 10:00 (Paris time)" in told(utc(2026, 12, 25, 11, 0))
+    # New Year's Day 2027 is a Friday: back Saturday 2 January at 10:00
+    assert "They're back tomorrow at 10:00" in told(utc(2027, 1, 1, 8, 0))
+    # Sunday 3 January: back Monday at 09:00
+    assert "They're back tomorrow at 09:00" in told(utc(2027, 1, 3, 12, 0))
+
+
+def test_over_a_long_weekend_the_day_is_named():
+    # Saturday 23 May 2026 after closing; Sunday, then Whit Monday (25 May) closed -> Tuesday 26 May
+    assert "They're back Tuesday, 26 May at 09:00 (Paris time)" in told(utc(2026, 5, 23, 15, 0))
