@@ -36,6 +36,11 @@ WIDGET_ALLOWED_ORIGINS ?= http://$(RASA_HOST):$(SHOP_PORT) http://localhost:$(SH
 
 export SHOP_PORT WIDGET_ALLOWED_ORIGINS
 
+# The marketplace's brand profile (brand.yml documents it). `make run` and `make run-scaled`
+# serve the demo shop, ReBoxed, with its own; tests and everything else use the example one.
+DEMO_BRAND_PROFILE ?= $(CURDIR)/brands/reboxed.yml
+run run-scaled: export BRAND_PROFILE ?= $(DEMO_BRAND_PROFILE)
+
 # `make run-scaled` (README, "Scaling out"): nginx listens on RASA_PORT in front of this many
 # Rasa servers; the action server forks ACTION_WORKERS processes; the project's own PostgreSQL
 # and Redis listen on 127.0.0.1 at these ports (their passwords, SCALED_DATABASE_PASSWORD and

@@ -4,16 +4,22 @@
 05:00" (a seller's end of day seen from another time zone), "until Monday, 8 December at
 10:00, 6 days from now". Day and month names and their order come from CLDR via Babel; the
 phrases around them from actions/date_phrases.yml.
+
+The customer's zone and locale are those their browser sent when valid (`Reader`,
+`reader_from`), else the order's. When the customer's clock differs from the seller's (or
+support's), a time of day says whose it is: "by Saturday, 21 November at 05:00 London time".
 """
 import re
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict
-from zoneinfo import ZoneInfo
+from typing import Any, Dict, FrozenSet, Optional
+from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
-from babel.dates import format_date, format_time, get_date_format
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_date_format, get_timezone_location
 
 from actions.deadlines import Deadline, Reason
 
@@ -32,11 +38,62 @@ def _day_pattern(locale: str) -> str:
     return re.sub(r"[,\s]*\by+\b[.,]?", "", full).strip(" ,")
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the answer: their IANA time zone ("Europe/London") and Babel locale ("en_GB")."""
+
+    timezone: str
+    locale: str
+
+
+@lru_cache(maxsize=1)
+def _iana_zones() -> FrozenSet[str]:
+    # The server's own "localtime" and tzdata's placeholders name no place.
+    return frozenset(available_timezones() - {"localtime", "posixrules", "Factory"})
+
+
+def known_timezone(value: Any) -> Optional[str]:
+    """value when it is an IANA time zone ("America/New_York"), else None."""
+    return value if isinstance(value, str) and value in _iana_zones() else None
+
+
+def known_locale(value: Any) -> Optional[str]:
+    """A BCP-47 tag ("en-GB") as the Babel locale it names ("en_GB"), if Babel knows it and the
+    phrases are written in its language (else the answer would mix two languages); else None."""
+    if not isinstance(value, str) or not 0 < len(value) <= 35:
+        return None
+    try:
+        locale = Locale.parse(value.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    return str(locale) if locale.language in _all_phrases() else None
+
+
+def reader_from(timezone: Any, locale: Any, fallback: Reader) -> Reader:
+    """The reader as their browser describes them, each of zone and locale only when valid;
+    the fallback's (the order's) otherwise."""
+    return Reader(known_timezone(timezone) or fallback.timezone, known_locale(locale) or fallback.locale)
+
+
+@lru_cache(maxsize=64)
+def _zone_name(zone: str, locale: str) -> str:
+    """The zone's city in the locale's words: "New York", "Londres"."""
+    try:
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        return zone
+    return city.rsplit("/", 1)[-1]  # "Argentina/Buenos Aires": CLDR spells that zone otherwise
+
+
 class DateWording:
-    def __init__(self, now: datetime, timezone: str, locale: str = "en_GB"):
+    def __init__(self, now: datetime, timezone: str, locale: str = "en_GB",
+                 business_timezone: Optional[str] = None):
+        """business_timezone: the seller's (or support's). When given, a time of day is said
+        with its zone's name whenever the customer's clock and the business's differ."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.zone = ZoneInfo(timezone)
+        self.business_zone = ZoneInfo(business_timezone) if business_timezone else None
         self.locale = locale
         self.today = now.astimezone(self.zone).date()
         phrases = _all_phrases()
@@ -55,12 +112,29 @@ class DateWording:
     def time(self, moment: time) -> str:
         return format_time(moment, format="short", locale=self.locale)
 
+    def _time_in(self, moment: datetime, zone: tzinfo, other: Optional[tzinfo]) -> str:
+        """moment's time of day where zone is, with zone named when other's clock then shows
+        another time: "05:00 London time"."""
+        local = moment.astimezone(zone)
+        text = self.time(local.time())
+        if other is None or local.utcoffset() == moment.astimezone(other).utcoffset():
+            return text
+        name = _zone_name(getattr(zone, "key", None) or str(zone), self.locale)
+        return self.phrases["time_in_zone"].format(time=text, zone=name)
+
+    def _customer_time(self, moment: datetime) -> str:
+        return self._time_in(moment, self.zone, self.business_zone)
+
+    def short(self, moment: datetime) -> str:
+        """A day as a card's step shows it: "20 Nov" (the locale's abbreviated day and month)."""
+        return format_date(moment.astimezone(self.zone).date(), "d MMM", locale=self.locale)
+
     def when(self, moment: datetime) -> str:
         """A past or future moment: "today at 10:05", "Friday, 20 November at 15:12"."""
         local = moment.astimezone(self.zone)
         offset = (local.date() - self.today).days
         day = self.phrases["yesterday"] if offset == -1 else self.day(local.date())
-        return self.phrases["at_moment"].format(day=day, time=self.time(local.time()))
+        return self.phrases["at_moment"].format(day=day, time=self._customer_time(moment))
 
     def _local(self, deadline: Deadline):
         """The deadline where the customer is: (day, time of day, whether it is a day's end)."""
@@ -73,14 +147,14 @@ class DateWording:
         day, moment = self._local(deadline)
         if moment is None:
             return self.phrases["by_end_of_day"].format(day=self.day(day))
-        return self.phrases["by_moment"].format(day=self.day(day), time=self.time(moment))
+        return self.phrases["by_moment"].format(day=self.day(day), time=self._customer_time(deadline.at))
 
     def until(self, deadline: Deadline, with_distance: bool = True) -> str:
         day, moment = self._local(deadline)
         if moment is None:
             text = self.phrases["until_end_of_day"].format(day=self.day(day))
         else:
-            text = self.phrases["until_moment"].format(day=self.day(day), time=self.time(moment))
+            text = self.phrases["until_moment"].format(day=self.day(day), time=self._customer_time(deadline.at))
         offset = (day - self.today).days
         if with_distance and offset > 1:
             distance = self.phrases["days_from_now"].format(count=offset)
@@ -89,14 +163,21 @@ class DateWording:
 
     def reasons(self, deadline: Deadline) -> str:
         """Why the deadline falls where it does, in one short line."""
-        return self.phrases["reason_separator"].join(self.reason(r) for r in deadline.reasons)
+        return self.phrases["reason_separator"].join(self.reason(r, deadline.zone) for r in deadline.reasons)
 
-    def reason(self, reason: Reason) -> str:
+    def reason(self, reason: Reason, zone: Optional[tzinfo] = None) -> str:
+        """zone: where the deadline is counted (a cutoff is a time there: "13:00 Paris time"
+        when the customer's clock differs and business_timezone was given)."""
         template = self.phrases["reasons"][reason.code]
+        cutoff = ""
+        if reason.cutoff:
+            cutoff = self.time(reason.cutoff)
+            if zone is not None and reason.day and self.business_zone is not None:
+                cutoff = self._time_in(datetime.combine(reason.day, reason.cutoff, tzinfo=zone), zone, self.zone)
         return template.format(
             day=self.day(reason.day) if reason.day else "",
             weekday=format_date(reason.day, "EEEE", locale=self.locale) if reason.day else "",
             name=reason.name or "",
             count=reason.count or "",
-            cutoff=self.time(reason.cutoff) if reason.cutoff else "",
+            cutoff=cutoff,
         )

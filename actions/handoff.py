@@ -1,8 +1,9 @@
 """Handing a conversation to a person: why, what the agent needs to know, and what the
 customer is told about the wait.
 
-Plain Python (no Rasa imports). The reasons, support's hours and the summary's wording are
-data, actions/handoff.yml; the public holidays come from the support country's calendar.
+Plain Python (no Rasa imports). The reasons and the summary's wording are data,
+actions/handoff.yml; support's hours, its holidays calendar and the typical wait are the
+marketplace's, from its brand profile (brand.yml).
 """
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from actions.business_calendar import BusinessCalendar
+from brand.profile import Support
 from actions.date_wording import DateWording
 from actions.identity import mask_email
 
@@ -73,8 +75,9 @@ class Availability:
 class SupportHours:
     """When support answers: opening hours per weekday, closed on public holidays."""
 
-    def __init__(self, hours: Dict[str, str], timezone: str, country: str):
+    def __init__(self, hours: Dict[str, str], timezone: str, country: str, expected_wait_minutes: int = 5):
         self.zone = ZoneInfo(timezone)
+        self.expected_wait_minutes = expected_wait_minutes
         self.calendar = BusinessCalendar(country)
         self.hours: Dict[int, Tuple[time, time]] = {}
         for name, span in hours.items():
@@ -82,8 +85,8 @@ class SupportHours:
             self.hours[_DAYS.index(name.lower())] = (start, end)
 
     @classmethod
-    def configured(cls, timezone: str, country: str) -> "SupportHours":
-        return cls(config()["support_hours"], timezone, country)
+    def of(cls, support: Support) -> "SupportHours":
+        return cls(support.hours, support.timezone, support.holidays, support.expected_wait_minutes)
 
     def _span(self, day) -> Optional[Tuple[datetime, datetime]]:
         hours = self.hours.get(day.weekday())
@@ -103,10 +106,6 @@ class SupportHours:
         return Availability(False, None)
 
 
-def expected_wait_minutes() -> int:
-    return int(config()["expected_wait_minutes"])
-
-
 # What the customer is told (handoff_state in domain.yml).
 OPEN, CLOSED = "open", "closed"
 
@@ -124,7 +123,7 @@ def wait_for(now: datetime, hours: SupportHours, waiting_ahead: int, locale: str
     (the typical wait for each customer ahead, and theirs); outside, when the team is back."""
     available = hours.availability(now)
     if available.open:
-        return Wait(OPEN, minutes=expected_wait_minutes() * (waiting_ahead + 1))
+        return Wait(OPEN, minutes=hours.expected_wait_minutes * (waiting_ahead + 1))
     words = DateWording(now, str(hours.zone), locale)
     return Wait(CLOSED, back_when=words.when(available.back_at) if available.back_at else None,
                 zone_name=str(hours.zone).split("/")[-1].replace("_", " "))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, Optional
 
-from actions.date_wording import DateWording
+from actions.date_wording import DateWording, Reader
 from actions.deadlines import Place, confirmation_email_by, ship_by
 from actions.orders_client import Order
 
@@ -36,9 +36,28 @@ def item_names(order: Order) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def order_status(order: Order, topic: str, now: datetime) -> Answer:
-    """The order's status for a question about tracking, shipping, lateness or confirmation."""
-    words = DateWording(now, order.customer_timezone, order.customer_locale)
+def card_dates(order: Order, words: DateWording) -> Dict[str, str]:
+    """The days an order card shows under its steps ("" for a step not reached; delivery's is
+    the carrier's estimate until it is delivered)."""
+    shipment = order.shipment
+    arrives = (shipment.delivered_at or shipment.estimated_delivery_at) if shipment else None
+    return {"card_ordered_on": words.short(order.placed_at),
+            "card_confirmed_on": words.short(order.confirmed_at) if order.confirmed_at else "",
+            "card_shipped_on": words.short(shipment.shipped_at) if shipment else "",
+            "card_delivered_on": words.short(arrives) if arrives else ""}
+
+
+def order_reader(order: Order) -> Reader:
+    """Who reads answers about the order when their browser sent nothing usable: its customer."""
+    return Reader(order.customer_timezone, order.customer_locale)
+
+
+def order_status(order: Order, topic: str, now: datetime, reader: Optional[Reader] = None) -> Answer:
+    """The order's status for a question about tracking, shipping, lateness or confirmation,
+    in the reader's time zone and locale (default: the order's), a time of day naming its zone
+    when the reader's clock differs from the seller's."""
+    reader = reader or order_reader(order)
+    words = DateWording(now, reader.timezone, reader.locale, order.seller.timezone)
     values = {"order_item": item_names(order), "order_placed_when": words.when(order.placed_at)}
 
     if order.payment_state == "declined":
@@ -52,6 +71,7 @@ def order_status(order: Order, topic: str, now: datetime) -> Answer:
     if topic == "order_not_confirmed":
         return Answer(CONFIRMED, values)
 
+    values.update(card_dates(order, words))
     shipment = order.shipment
     if shipment is None:
         seller = Place(order.seller.country, order.seller.timezone, order.seller.subdivision)

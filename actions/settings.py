@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from brand.profile import BrandProfileError, Profile, read as read_brand_profile
+
 logger = logging.getLogger(__name__)
 
 # RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits); a shorter
@@ -33,9 +35,9 @@ class Settings:
     orders_api_url: str
     orders_api_token: str
     orders_api_timeout_s: float
-    # Whose business days count for support's promises (e.g. the label outreach).
-    support_country: str
-    support_timezone: str
+    # The marketplace's brand profile (brand/profile.py): support's hours and calendar count
+    # its promises (the label outreach, when a person answers).
+    brand: Profile
     # The website's signed customer tokens (actions/identity.py): one of the two is set.
     customer_token_audience: str
     customer_token_secret: Optional[str]
@@ -58,14 +60,17 @@ class Settings:
                             "the key that checks the website's customer tokens")
         elif secret and not public_key and len(secret) < MIN_SECRET_LENGTH:
             problems.append(f"CUSTOMER_TOKEN_SECRET is too short: HS256 needs at least {MIN_SECRET_LENGTH} characters")
+        try:
+            brand = read_brand_profile()
+        except BrandProfileError as error:
+            problems.append(str(error))
         if problems:
             raise SettingsError("; ".join(problems))
         return cls(
             orders_api_url=os.environ.get("ORDERS_API_URL", "http://127.0.0.1:8000"),
             orders_api_token=orders_api_token,
             orders_api_timeout_s=float(os.environ.get("ORDERS_API_TIMEOUT_S", "3")),
-            support_country=os.environ.get("SUPPORT_COUNTRY", "FR"),
-            support_timezone=os.environ.get("SUPPORT_TIMEZONE", "Europe/Paris"),
+            brand=brand,
             customer_token_audience=os.environ.get("CUSTOMER_TOKEN_AUDIENCE", "refurb-support-assistant"),
             customer_token_secret=secret,
             customer_token_public_key=public_key,

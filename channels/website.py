@@ -8,6 +8,9 @@
 3. Session ids are random 32-hex strings. The id names the conversation in the tracker
    store, so a page must not pick a guessable one, or one of another channel's senders.
 
+It greets: once a session is confirmed, a `welcome` event carries the brand profile's
+greeting, suggested topics and the assistant's name and avatar (brand.yml, `widget`).
+
 And it tells the widget who is answering: messages an agent sent through the handoff service
 (handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that.
 
@@ -27,6 +30,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer
 
+from brand.profile import read as brand_profile
 from channels.limits import limited
 
 logger = logging.getLogger(__name__)
@@ -82,6 +86,11 @@ class WebsiteOutput(SocketIOOutput):
         finally:
             self._extra = {}
 
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        # A card (domain.yml's `custom` for this channel) goes as one message the widget
+        # renders: {"custom": {...}}. Rasa's own passes the payload as emit()'s arguments.
+        await self._send_message(recipient_id, {"custom": json_message})
+
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         await super()._send_message(socket_id, {**response, **self._extra} if isinstance(response, dict) else response)
 
@@ -105,6 +114,7 @@ class WebsiteChatInput(SocketIOInput):
         share_sockets_through_redis(sio, blueprint, os.environ.get("WIDGET_REDIS_URL"))
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
+        welcome = brand_profile().welcome
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
@@ -113,6 +123,9 @@ class WebsiteChatInput(SocketIOInput):
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            # The widget's first screen: the assistant's name and avatar, the greeting and the
+            # suggested topics, from the brand profile (brand.yml, `widget`).
+            await sio.emit("welcome", welcome, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def user_message(sid: Text, data: Any) -> None:

@@ -79,7 +79,8 @@ def create_app(settings: Settings) -> FastAPI:
                    '<form method="post" action="/logout"><button type="submit">Log out</button></form>')
         else:
             nav = '<a href="/login">Log in</a>'
-        widget = {"serverUrl": settings.assistant_url, "title": "ReBoxed support", "language": "en",
+        # The widget's title, greeting and topics come from the assistant's brand profile.
+        widget = {"serverUrl": settings.assistant_url, "language": "en",
                   "colors": {"primary": "#0b6e4f", "onPrimary": "#ffffff"}}
         if customer_id:
             widget["customerToken"] = customer_token(settings, customer_id)

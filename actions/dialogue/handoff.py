@@ -49,11 +49,12 @@ def handoff_client() -> Optional[HandoffClient]:
 
 @lru_cache(maxsize=1)
 def support_hours() -> SupportHours:
-    return SupportHours.configured(SETTINGS.support_timezone, SETTINGS.support_country)
+    return SupportHours.of(SETTINGS.brand.support)
 
 
 def _said(event: Dict[Text, Any]) -> Text:
-    text = event.get("text") or ""
+    # A card's sentence is in its custom payload (the website widget's order and label answers).
+    text = event.get("text") or ((event.get("data") or {}).get("custom") or {}).get("text") or ""
     if text.startswith("/"):  # a button's payload
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:]
         return f"(tapped: {intent.replace('_', ' ')})"
@@ -64,8 +65,9 @@ def transcript(tracker: Tracker, who: Who, known_orders: List[Text]) -> List[Dic
     lines = []
     for event in tracker.events:
         author = {"user": "customer", "bot": "assistant"}.get(event.get("event"))
-        if author and (event.get("text") or "").strip():
-            lines.append({"author": author, "text": redacted_line(_said(event), who, known_orders),
+        said = _said(event) if author else ""
+        if said.strip():
+            lines.append({"author": author, "text": redacted_line(said, who, known_orders),
                           "at": datetime.fromtimestamp(event.get("timestamp") or 0, timezone.utc).isoformat()})
     return lines[-TRANSCRIPT_LINES:]
 

@@ -28,8 +28,9 @@ ANSWER_SLOTS = (
     "return_help_when", "return_outreach_by", "return_label_url", "return_label_valid_until",
     "return_label_expired_when", "return_carrier", "return_shipped_when", "return_tracking_url",
     "return_received_when", "refund_amount", "refunded_when",
+    "card_ordered_on", "card_confirmed_on", "card_shipped_on", "card_delivered_on",
 )
-SUPPORT = Place(SETTINGS.support_country, SETTINGS.support_timezone)
+SUPPORT = Place(SETTINGS.brand.support.holidays, SETTINGS.brand.support.timezone)
 ANSWER_NEXT_QUESTION = "action_answer_next_question"
 # order_turn: what the rules do with the customer's next message (data/rules/faq.yml).
 OPEN, CLOSED, PASSED = "open", "closed", "passed"

@@ -80,7 +80,6 @@ header {
 .meta .author { font-weight: 600; }
 
 .log { flex: 1; overflow-y: auto; padding: 16px 14px 8px; display: flex; flex-direction: column; gap: 10px; }
-.empty { color: var(--muted); text-align: center; font-size: 14px; margin: auto 12px; }
 .message { display: flex; flex-direction: column; max-width: 86%; }
 .message.user { align-self: flex-end; align-items: flex-end; }
 .message.bot { align-self: flex-start; align-items: flex-start; }
@@ -102,6 +101,53 @@ header {
   border-radius: 999px; padding: 6px 13px; font-size: 14px;
 }
 .choice:hover { background: var(--accent); }
+.choices.answered .choice { border-color: var(--line); color: var(--muted); cursor: default; background: var(--surface); }
+.choices.answered .choice.chosen { border-color: var(--primary); color: var(--primary); background: var(--accent); }
+.choices.answered .choice.chosen::before { content: "✓ "; }
+
+/* Who speaks: a round picture or initial beside the assistant's and a person's messages. */
+.row { display: flex; align-items: flex-end; gap: 8px; align-self: flex-start; max-width: 92%; }
+.row .message { max-width: 100%; }
+.face {
+  width: 28px; height: 28px; border-radius: 50%; flex: none; object-fit: cover; margin-bottom: 20px;
+  background: var(--primary); color: var(--on-primary);
+}
+.initial { display: grid; place-items: center; font-size: 13px; font-weight: 700; }
+.agent-face { background: #5b3cc4; color: #fff; }
+header .avatar.initial { font-size: 16px; font-weight: 700; color: var(--on-primary); }
+header img.avatar { object-fit: cover; }
+
+.welcome-block { display: flex; flex-direction: column; gap: 8px; padding: 4px 0 8px; border-bottom: 1px solid var(--line); margin-bottom: 4px; }
+.welcome { display: flex; gap: 10px; align-items: flex-start; }
+.welcome .face { width: 40px; height: 40px; font-size: 17px; margin: 0; }
+.welcome-text p { margin: 0; }
+.welcome-name { font-weight: 650; }
+.welcome-greeting { color: var(--text); }
+.welcome-block .choices { margin: 2px 0 0 50px; }
+.help-centre { margin-left: 50px; font-size: 13.5px; color: var(--primary); font-weight: 600; }
+
+/* Cards: an order's progress or a return label, under the answer's sentence. */
+.card { margin-top: 8px; background: var(--surface); border: 1px solid var(--line); border-radius: 12px; padding: 10px 12px; }
+.card p { margin: 0; }
+.card-title { font-weight: 650; }
+.card-subtitle, .card-detail { font-size: 13px; color: var(--muted); }
+.card-detail { margin-top: 6px !important; }
+.steps { list-style: none; margin: 10px 0 2px; padding: 0; display: grid; grid-template-columns: repeat(4, 1fr); }
+.step { position: relative; display: flex; flex-direction: column; align-items: center; text-align: center; font-size: 12px; color: var(--muted); }
+.step::before { content: ""; position: absolute; top: 6px; left: -50%; width: 100%; height: 2px; background: var(--line); }
+.step:first-child::before { display: none; }
+.step.done::before { background: var(--primary); }
+.dot { width: 14px; height: 14px; border-radius: 50%; border: 2px solid var(--line); background: var(--surface); position: relative; z-index: 1; }
+.step.done .dot { background: var(--primary); border-color: var(--primary); }
+.step.current .dot { box-shadow: 0 0 0 3px var(--accent); }
+.step.done { color: var(--text); }
+.step-name { margin-top: 4px; font-weight: 600; }
+.step-day { font-size: 11.5px; color: var(--muted); }
+.card-link {
+  display: inline-flex; margin-top: 10px; padding: 7px 14px; border-radius: 999px;
+  background: var(--primary); color: var(--on-primary) !important; text-decoration: none !important; font-weight: 600; font-size: 14px;
+}
+.card-link:hover { filter: brightness(1.1); }
 
 .typing { align-self: flex-start; background: var(--bot); border-radius: 16px; padding: 12px 14px; display: flex; gap: 4px; }
 .typing[hidden] { display: none; }

@@ -15,6 +15,19 @@ const ICONS = {
   agent: "M12 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 12c5.3 0 8 2.7 8 5v3H4v-3c0-2.3 2.7-5 8-5z",
 };
 const TYPING_TIMEOUT_MS = 20000;
+const STEPS = ["ordered", "confirmed", "shipped", "delivered"];
+
+// A card from the server, kept only if well formed: strings, a known type, an http(s) link.
+function cardOf(raw) {
+  if (!raw || typeof raw !== "object" || !["order", "label"].includes(raw.type)) return null;
+  const text = (value) => (typeof value === "string" ? value : "");
+  const link = raw.link && /^https?:\/\//i.test(text(raw.link.url)) && text(raw.link.title)
+    ? { title: raw.link.title, url: raw.link.url } : null;
+  const dates = {};
+  for (const step of STEPS) dates[step] = text(raw.dates && raw.dates[step]);
+  return { type: raw.type, title: text(raw.title), subtitle: text(raw.subtitle), detail: text(raw.detail),
+    stage: STEPS.includes(raw.stage) ? raw.stage : "ordered", dates, link };
+}
 
 export const DEFAULTS = {
   serverUrl: "",            // the Rasa server, e.g. "https://assistant.example.com"
@@ -134,10 +147,10 @@ export class ChatWidget {
       onkeydown: (event) => { if (event.key === "Escape") this.setOpen(false); },
     },
     el(doc, "header", {},
-      el(doc, "div", { className: "avatar", "aria-hidden": "true" }, svg(doc, ICONS.chat)),
+      this.headerAvatar = el(doc, "div", { className: "avatar", "aria-hidden": "true" }, svg(doc, ICONS.chat)),
       el(doc, "div", { className: "heading" },
-        el(doc, "h2", { id: titleId, text: this.config.title || t.title }),
-        el(doc, "p", { text: this.config.subtitle || t.subtitle })),
+        this.titleNode = el(doc, "h2", { id: titleId, text: this.config.title || t.title }),
+        this.subtitleNode = el(doc, "p", { text: this.config.subtitle || t.subtitle })),
       el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
         svg(doc, ICONS.close))),
     this.status, this.person = el(doc, "div", { className: "person", role: "status", hidden: true }),
@@ -182,13 +195,106 @@ export class ChatWidget {
   // ---- the conversation ----------------------------------------------------------------
 
   renderAll() {
-    this.log.replaceChildren();
-    if (this.store.messages.length === 0) {
-      this.log.append(el(this.doc, "p", { className: "empty", text: this.t.greeting }));
-    }
+    this.log.replaceChildren(this.renderWelcome());
     for (const message of this.store.messages) this.log.append(this.renderMessage(message));
     this.log.append(this.typing);
+    this.showBrand();
     this.scrollToEnd();
+  }
+
+  // The first screen: who answers, the greeting and a few suggested topics (the brand
+  // profile's, sent by the server as `welcome`). The topics go once the customer has written.
+  renderWelcome() {
+    const { doc, t } = this;
+    const welcome = this.store.state.welcome || {};
+    const name = (welcome.assistant && welcome.assistant.name) || t.assistant;
+    const node = el(doc, "div", { className: "welcome" },
+      this.avatarFor(welcome.assistant, name),
+      el(doc, "div", { className: "welcome-text" },
+        el(doc, "p", { className: "welcome-name", text: name }),
+        el(doc, "p", { className: "welcome-greeting", text: welcome.greeting || t.greeting })));
+    const started = this.store.messages.some((m) => m.from === "user");
+    const topics = Array.isArray(welcome.topics) && !started ? welcome.topics : [];
+    const extras = [];
+    if (topics.length) {
+      const group = el(doc, "div", { className: "choices", role: "group", "aria-label": t.suggestedTopics });
+      for (const topic of topics) {
+        group.append(el(doc, "button", { className: "choice", type: "button", text: topic.title,
+          onclick: () => { this.send(topic.title, topic.payload); this.input.focus(); } }));
+      }
+      extras.push(group);
+    }
+    if (welcome.help_centre) {
+      extras.push(el(doc, "a", { className: "help-centre", href: welcome.help_centre, target: "_blank", rel: "noopener",
+        text: t.helpCentre }));
+    }
+    return el(doc, "div", { className: "welcome-block" }, node, ...extras);
+  }
+
+  showBrand() {
+    const welcome = this.store.state.welcome;
+    if (!welcome) return;
+    if (!this.config.title && welcome.title) this.titleNode.textContent = welcome.title;
+    const assistant = welcome.assistant || {};
+    if (assistant.name && !this.config.subtitle) this.subtitleNode.textContent = this.t.assistantSubtitle(assistant.name);
+    this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(assistant, assistant.name || "", "avatar"));
+  }
+
+  welcome(data) {
+    if (!data || typeof data !== "object") return;
+    const text = (value) => (typeof value === "string" ? value : "");
+    const avatar = text(data.assistant && data.assistant.avatar);
+    const help = text(data.help_centre);
+    const welcome = {
+      title: text(data.title),
+      greeting: text(data.greeting),
+      assistant: { name: text(data.assistant && data.assistant.name), avatar: /^https:\/\//i.test(avatar) ? avatar : "" },
+      topics: (Array.isArray(data.topics) ? data.topics : [])
+        .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string").slice(0, 4),
+      help_centre: /^https?:\/\//i.test(help) ? help : "",
+    };
+    this.store.update((s) => { s.welcome = welcome; });
+    this.log.querySelector(".welcome-block")?.replaceWith(this.renderWelcome());
+    this.showBrand();
+  }
+
+  // A round picture, or the name's first letter when there is none.
+  avatarFor(who, name, className = "face") {
+    const { doc } = this;
+    const picture = who && who.avatar;
+    if (picture) return el(doc, "img", { className, src: picture, alt: "", "aria-hidden": "true" });
+    return el(doc, "span", { className: `${className} initial`, "aria-hidden": "true",
+      text: (name || "?").trim().charAt(0).toUpperCase() });
+  }
+
+  // An order's progress or a return label: the item, the steps with their days, a link.
+  renderCard(card) {
+    const { doc, t } = this;
+    const node = el(doc, "div", { className: `card ${card.type}` },
+      el(doc, "p", { className: "card-title", text: card.title }),
+      card.subtitle ? el(doc, "p", { className: "card-subtitle", text: card.subtitle }) : "");
+    if (card.type === "order") {
+      const reached = STEPS.indexOf(card.stage);
+      const steps = el(doc, "ol", { className: "steps", "aria-label": t.progress });
+      STEPS.forEach((step, index) => {
+        const done = index <= reached;
+        const day = card.dates[step] || "";
+        const when = done ? day : (day ? t.expected(day) : "");
+        steps.append(el(doc, "li", { className: `step${done ? " done" : ""}${index === reached ? " current" : ""}`,
+          "aria-current": index === reached ? "step" : null },
+        el(doc, "span", { className: "dot", "aria-hidden": "true" }),
+        el(doc, "span", { className: "step-name", text: t.steps[step] }),
+        el(doc, "span", { className: "visually-hidden", text: done ? `, ${t.stepDone}` : `, ${t.stepAhead}` }),
+        when ? el(doc, "span", { className: "step-day", text: when }) : ""));
+      });
+      node.append(steps);
+    }
+    if (card.detail) node.append(el(doc, "p", { className: "card-detail", text: card.detail }));
+    if (card.link) {
+      node.append(el(doc, "a", { className: "card-link", href: card.link.url, target: "_blank", rel: "noopener" },
+        el(doc, "span", { text: card.link.title }), el(doc, "span", { className: "visually-hidden", text: ` (${t.newTab})` })));
+    }
+    return node;
   }
 
   renderMessage(message) {
@@ -199,7 +305,8 @@ export class ChatWidget {
     } else if (message.image) {
       bubble.append(el(doc, "img", { src: message.image, alt: "" }));
     } else {
-      bubble.append(renderMarkdown(doc, message.text));
+      bubble.append(renderMarkdown(doc, message.text || ""));
+      if (message.card) bubble.append(this.renderCard(message.card));
     }
     const time = new Date(message.at);
     const clock = new Intl.DateTimeFormat(this.config.language || undefined, { hour: "2-digit", minute: "2-digit" });
@@ -213,14 +320,25 @@ export class ChatWidget {
     const node = el(doc, "div", { className: `message ${message.from}${message.agent ? " agent" : ""}`, "data-id": message.id },
       bubble, meta);
     if (message.buttons && message.buttons.length) {
-      const group = el(doc, "div", { className: "choices", role: "group", "aria-label": t.suggestions });
+      // Once answered, the choices stay, greyed, with the one taken marked: the question above
+      // them still reads as it was asked.
+      const answered = message.answered !== undefined;
+      const group = el(doc, "div", { className: `choices${answered ? " answered" : ""}`, role: "group", "aria-label": t.suggestions });
       for (const button of message.buttons) {
+        const chosen = answered && message.answered === button.payload;
         group.append(el(doc, "button", {
-          className: "choice", type: "button", text: button.title,
+          className: `choice${chosen ? " chosen" : ""}`, type: "button", text: button.title, disabled: answered,
+          "aria-pressed": answered ? String(chosen) : null,
           onclick: () => this.choose(message, button),
         }));
       }
       node.append(group);
+    }
+    if (message.from === "bot" || message.agent) {
+      const who = message.agent ? { name: message.agent } : (this.store.state.welcome || {}).assistant;
+      const name = message.agent || (who && who.name) || t.assistant;
+      return el(doc, "div", { className: `row ${message.agent ? "agent" : "bot"}` },
+        this.avatarFor(message.agent ? null : who, name, message.agent ? "face agent-face" : "face"), node);
     }
     return node;
   }
@@ -230,7 +348,6 @@ export class ChatWidget {
       s.messages.push(message);
       if (message.from === "bot" && !s.open) s.unread += 1;
     });
-    this.log.querySelector(".empty")?.remove();
     this.log.insertBefore(this.renderMessage(message), this.typing);
     this.updateBadge();
     this.scrollToEnd();
@@ -238,20 +355,21 @@ export class ChatWidget {
 
   rerender(message) {
     const node = this.log.querySelector(`[data-id="${CSS.escape(message.id)}"]`);
-    if (node) node.replaceWith(this.renderMessage(message));
+    if (node) (node.parentElement.classList.contains("row") ? node.parentElement : node).replaceWith(this.renderMessage(message));
   }
 
   // Quick replies answer the question they came with: once the customer answers, by a click
   // or by typing, they go.
-  retireChoices() {
+  retireChoices(payload) {
     this.store.update((s) => {
       for (const message of s.messages) {
-        if (message.buttons && message.buttons.length) {
-          message.buttons = [];
+        if (message.buttons && message.buttons.length && message.answered === undefined) {
+          message.answered = message.buttons.some((b) => b.payload === payload) ? payload : null;
           this.rerender(message);
         }
       }
     });
+    this.log.querySelector(".welcome-block .choices")?.remove();
   }
 
   choose(message, button) {
@@ -272,7 +390,7 @@ export class ChatWidget {
   }
 
   send(shown, payload) {
-    this.retireChoices();
+    this.retireChoices(payload);
     const message = { id: newId(), from: "user", text: shown, payload, at: Date.now(), pending: true };
     this.append(message);
     this.flush();
@@ -313,12 +431,19 @@ export class ChatWidget {
       this.store.update((s) => { s.person = agent || null; });
       this.showPerson();
     }
-    if (typeof data.text !== "string" || !data.text) return;
+    // A card comes as a custom payload (domain.yml, channel socketio): its sentence, the card
+    // and its quick replies.
+    const custom = data.custom && typeof data.custom === "object" ? data.custom : null;
+    const text = custom ? custom.text : data.text;
+    const card = custom ? cardOf(custom.card) : null;
+    if ((typeof text !== "string" || !text) && !card) return;
     if (agent) base.agent = agent;
-    const buttons = Array.isArray(data.quick_replies || data.buttons) ? (data.quick_replies || data.buttons) : [];
+    const source = custom || data;
+    const buttons = Array.isArray(source.quick_replies || source.buttons) ? (source.quick_replies || source.buttons) : [];
     this.append({
       ...base,
-      text: data.text,
+      text: typeof text === "string" ? text : "",
+      ...(card ? { card } : {}),
       buttons: buttons
         .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
         .map((b) => ({ title: b.title, payload: b.payload })),
@@ -372,6 +497,7 @@ export class ChatWidget {
       this.flush();
     });
     this.socket.on("bot_uttered", (data) => this.receive(data));
+    this.socket.on("welcome", (data) => this.welcome(data));
     this.socket.on("disconnect", () => { this.sessionConfirmed = false; this.setTyping(false); this.showStatus(); });
     this.socket.on("connect_error", () => this.showStatus());
     this.showStatus();
