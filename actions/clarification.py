@@ -4,6 +4,8 @@ from typing import Dict, Iterable, List, Mapping, Sequence
 FALLBACK_INTENT = "nlu_fallback"
 # Answering "something else" to the suggestions is part of the same misunderstanding.
 NEUTRAL_INTENTS = frozenset({"deny"})
+# Menu buttons that turn the menu's page rather than name a topic.
+NOT_TOPICS = frozenset({"more_topics"})
 
 
 def topics_from_buttons(buttons: Iterable[Mapping[str, str]]) -> Dict[str, str]:
@@ -11,7 +13,7 @@ def topics_from_buttons(buttons: Iterable[Mapping[str, str]]) -> Dict[str, str]:
     topics = {}
     for button in buttons:
         payload = button.get("payload", "")
-        if payload.startswith("/"):
+        if payload.startswith("/") and payload[1:] not in NOT_TOPICS:
             topics[payload[1:]] = button["title"]
     return topics
 

@@ -13,6 +13,14 @@ from brand.nlg import BrandedResponses
 PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 
 
+def strings_in(value) -> list:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in strings_in(item)] if isinstance(value, list) else []
+
+
 def main(profile: str) -> None:
     domain = Domain.load("domain.yml")
     nlg = BrandedResponses(EndpointConfig(type="brand.nlg.BrandedResponses", profile=profile), domain)
@@ -23,7 +31,9 @@ def main(profile: str) -> None:
             others = {key: f"<{key}>" for key in PLACEHOLDER.findall(json.dumps(variation))
                       if not key.startswith("brand_")}
             filled = nlg._fill_response(dict(variation), others)
-            said.append({"response": name, "text": filled.get("text") or "",
+            # A card (the widget's custom payload) is said too: all its strings.
+            text = "\n".join([filled.get("text") or "", *strings_in(filled.get("custom"))])
+            said.append({"response": name, "text": text,
                          "buttons": [button.get("title", "") for button in filled.get("buttons") or []]})
     print(json.dumps({"brand": nlg.brand, "said": said}))
 

@@ -7,12 +7,8 @@ import pytest
 
 from tools.services import RASA_VENV, ROOT
 
-REBOXED = """\
-name: ReBoxed
-menus: {my_orders: Purchases, orders: Account, get_help: Returns and repairs, order_details: Order details}
-buttons: {ask_for_help: Message the seller, contact_seller: Write to the seller, print_label: Get my label}
-"""
-SEED_NAMES = ["Back Market", '"My orders"', '"Orders"', '"Get help"', '"Show more details"', '"Ask for help"',
+REBOXED = ROOT / "brands" / "reboxed.yml"  # the demo shop's profile
+SEED_NAMES = ["Back Market", "Max,", '"My orders"', '"Orders"', '"Get help"', '"Show more details"', '"Ask for help"',
               '"Contact my seller"', '"Print return label"']
 
 
@@ -29,10 +25,8 @@ def said_with(profile) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reboxed(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("brand") / "brand.yml"
-    profile.write_text(REBOXED)
-    return said_with(profile)
+def reboxed():
+    return said_with(REBOXED)
 
 
 def everything(said) -> str:
@@ -47,9 +41,10 @@ def test_another_marketplace_is_never_called_by_the_seeds_names(reboxed):
 
 def test_its_own_names_are_where_the_seeds_were(reboxed):
     by_response = {item["response"]: item["text"] for item in reboxed["said"]}
-    assert "ReBoxed" in by_response["utter_greet"]
+    assert "I'm Robin, the ReBoxed assistant" in by_response["utter_greet"]
     assert '"Account" > "Returns and repairs"' in everything(reboxed)
     assert '"Message the seller"' in everything(reboxed)
+    assert any("https://help.reboxed.example/" in item["text"] for item in reboxed["said"] if item["response"] == "utter_topics")
     checklist_step_4 = [item["text"] for item in reboxed["said"] if "Step 4 of 6" in item["text"]]
     assert checklist_step_4 and all('- "ReBoxed"' in text for text in checklist_step_4)
 
@@ -65,4 +60,4 @@ def test_a_profile_without_a_name_stops_the_server_with_what_is_missing(tmp_path
     profile.write_text("menus: {orders: Orders}\n")
     done = scenario(profile)
     assert done.returncode != 0
-    assert "lacks: brand_button_ask_for_help" in done.stderr and "brand_name" in done.stderr
+    assert "lacks or misstates: name, assistant.name" in done.stderr and "buttons.ask_for_help" in done.stderr

@@ -28,7 +28,7 @@ def test_unclear_message_gets_two_suggestions_and_something_else(chat):
     assert "Did you mean" in replies[0]["text"]
     offered = buttons(replies)
     assert len(offered) == 3
-    menu = {b["payload"]: b["title"] for b in DOMAIN["responses"]["utter_topics"][0]["buttons"]}
+    menu = {b["payload"]: b["title"] for page in DOMAIN["responses"]["utter_topics"] for b in page["buttons"]}
     assert all(menu[payload] == title for title, payload in offered[:2])
     assert offered[-1] == ("Something else", "/deny")
 

@@ -33,10 +33,11 @@ def test_contract_entities_are_in_the_domain():
     assert {"order_id", "email", "carrier", "device"} <= set(DOMAIN["entities"])
 
 
-def test_topic_menu_has_one_button_per_topic():
-    buttons = DOMAIN["responses"]["utter_topics"][0]["buttons"]
-    payloads = [b["payload"].lstrip("/") for b in buttons]
+def test_topic_menu_has_one_button_per_topic_across_its_pages_of_at_most_six():
+    pages = DOMAIN["responses"]["utter_topics"]
+    payloads = [b["payload"].lstrip("/") for page in pages for b in page["buttons"] if b["payload"] != "/more_topics"]
     assert sorted(payloads) == sorted(TOPICS)
+    assert all(len(page["buttons"]) <= 6 for page in pages)
 
 
 def test_every_contract_intent_has_enough_training_examples():

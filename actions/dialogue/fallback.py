@@ -9,6 +9,8 @@ from actions.dialogue.tracker_reading import response_buttons, user_intents
 from actions.replies import upset, wants_person
 
 TOPIC_MENU = "utter_topics"
+# The topic menu's pages (utter_topics' conditions on topics_page; None is the first).
+TOPIC_PAGES = (None, "2", "3")
 # From the second misunderstanding in a row, a person is offered too.
 OFFER_PERSON_AFTER = 2
 
@@ -37,4 +39,19 @@ class ActionClarify(Action):
             SlotSet("suggestion_2_title", topics[second]),
             SlotSet("offer_person", unhappy or confused >= OFFER_PERSON_AFTER),
             SlotSet("customer_upset", unhappy),
+            SlotSet("topics_page", None),  # the menu that follows starts at its first page
         ]
+
+
+class ActionMoreTopics(Action):
+    """"More topics": the topic menu's next page (after the last, the first again)."""
+
+    def name(self) -> Text:
+        return "action_more_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        shown = tracker.get_slot("topics_page")
+        page = TOPIC_PAGES.index(shown) if shown in TOPIC_PAGES else 0
+        return [SlotSet("topics_page", TOPIC_PAGES[(page + 1) % len(TOPIC_PAGES)])]

@@ -4,6 +4,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions.date_wording import Reader, reader_from
+
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
     return (tracker.latest_message.get("intent") or {}).get("name")
@@ -33,6 +35,15 @@ def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
     return {}
 
 
+def latest_reader(tracker: Tracker, fallback: Reader) -> Reader:
+    """Who reads the answer: the time zone and locale the widget sent with the latest message
+    (`timezone`, `locale`), each where valid; the fallback's (the order's) otherwise."""
+    sent = latest_metadata(tracker)
+    if not isinstance(sent, dict):
+        return fallback
+    return reader_from(sent.get("timezone"), sent.get("locale"), fallback)
+
+
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
     """The entity's value in the latest message only (slots remember older ones)."""
     return next(tracker.get_latest_entity_values(entity), None)
@@ -56,8 +67,9 @@ def previous_action(tracker: Tracker) -> Optional[Text]:
 
 
 def response_buttons(domain: Dict[Text, Any], response: Text) -> List[Dict[Text, Any]]:
-    variations = (domain.get("responses") or {}).get(response) or [{}]
-    return variations[0].get("buttons") or []
+    """Every button of every variation of the response (a paged menu's pages), in order."""
+    variations = (domain.get("responses") or {}).get(response) or []
+    return [button for variation in variations for button in variation.get("buttons") or []]
 
 
 def changed_slots(tracker: Tracker, values: Dict[Text, Any]) -> List[Dict[Text, Any]]:

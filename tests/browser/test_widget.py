@@ -11,6 +11,7 @@ from tools.services import ROOT
 pytestmark = pytest.mark.e2e
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+BRAND = yaml.safe_load((ROOT / "brand.yml").read_text())  # the tests' assistant runs with the example
 
 
 class Widget:
@@ -72,7 +73,10 @@ def test_a_logged_in_customer_asks_where_their_order_is_and_gets_its_answer(page
     expect(widget.user.last).to_have_text(re.compile(r"iPhone 13 128GB \(order 40512345\)"))
     expect(widget.bot.last).to_contain_text("40512345")
     expect(widget.bot.last).to_contain_text("iPhone 13 128GB")
-    expect(widget.choices).to_have_count(0)  # used quick replies go away
+    # Used quick replies stay, greyed and disabled, with the one chosen marked.
+    expect(page.locator("#support-chat .choices.answered .choice.chosen")).to_have_text(
+        re.compile(r"iPhone 13 128GB \(order 40512345\)"))
+    expect(page.locator("#support-chat .choices:not(.answered) .choice")).to_have_count(0)
     # Every message carries its time.
     times = page.locator("#support-chat .message time")
     expect(times).to_have_count(page.locator("#support-chat .message").count())
@@ -156,7 +160,7 @@ def test_keyboard_and_screen_reader_access(page, shop):
     expect(widget.panel).to_be_visible()
     expect(widget.launcher).to_have_attribute("aria-expanded", "true")
     expect(widget.input).to_be_focused()  # typing can start at once
-    expect(page.get_by_role("dialog", name="ReBoxed support")).to_be_visible()
+    expect(page.get_by_role("dialog", name=BRAND["widget"]["title"].format(name=BRAND["name"]))).to_be_visible()
     expect(page.locator("#support-chat [role=log]")).to_have_attribute("aria-live", "polite")
     page.keyboard.type("hello")
     page.keyboard.press("Enter")

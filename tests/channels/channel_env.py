@@ -63,6 +63,8 @@ def response(name: str, **slots: Any) -> Dict[str, Any]:
     """A response's variation in domain.yml for these slot values, as Rasa picks it: the
     first whose conditions they meet (a slot not given is null). Has "text", maybe "buttons"."""
     for variation in DOMAIN["responses"][name]:
+        if variation.get("channel"):  # another channel's (the website widget's cards)
+            continue
         if all(slots.get(c["name"]) == c["value"] for c in variation.get("condition", [])):
             return {"text": _unescaped(variation["text"]),
                     **({"buttons": [{"title": _unescaped(b["title"]), "payload": _unescaped(b["payload"])}

@@ -72,6 +72,19 @@ def test_a_question_gets_its_answer_with_buttons_one_a_row(messaging, recorder):
     assert keyboard(answer) == [[{"text": b["title"], "callback_data": b["payload"]}] for b in expected["buttons"]]
 
 
+def test_an_order_card_reaches_telegram_as_its_text_with_the_tracking_link(messaging, recorder):
+    # The website widget shows this answer as a card (domain.yml, channel socketio); a
+    # messaging channel gets the sentence with the link, and nothing of the card's payload.
+    chat = a_chat()
+    post(messaging, message_update(chat, "where is my order 40512351"))
+    sent_to(recorder, chat)
+    post(messaging, message_update(chat, "it's ana.martin@example.com"))
+    _, answer = sent_to(recorder, chat, 2)
+    assert answer.fields["text"].startswith("Your ")
+    assert "Track it here: https://www.ups.com/track?tracknum=1Z999AA10123456784" in answer.fields["text"]
+    assert "card" not in answer.fields["text"] and "{" not in answer.fields["text"]
+
+
 def test_pressing_a_button_answers_it_and_retires_the_keyboard(messaging, recorder):
     chat = a_chat()
     post(messaging, message_update(chat, "what do I need to do before sending my phone back?"))

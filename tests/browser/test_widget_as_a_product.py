@@ -1,0 +1,195 @@
+"""The widget as the demo shop's customers meet it, with the shop's own brand (brands/reboxed.yml):
+the welcome, order and label cards, the topic menu's pages, the phone layout, the brand
+switch, and axe-core's accessibility check. The screenshots in the README come from here."""
+import json
+import re
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.test_widget import Widget, log_in
+from tools.services import ROOT, scratch_assistant
+
+pytestmark = pytest.mark.e2e
+
+REBOXED = yaml.safe_load((ROOT / "brands" / "reboxed.yml").read_text())
+EXAMPLE = yaml.safe_load((ROOT / "brand.yml").read_text())
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def reboxed():
+    """The whole assistant again, run with the demo shop's brand profile, as `make run` does."""
+    with scratch_assistant({"BRAND_PROFILE": str(ROOT / "brands" / "reboxed.yml")}) as running:
+        yield running.shop_url
+
+
+def browser_page(chromium, options):
+    # axe-core is injected as a script: the shop's strict Content-Security-Policy would block it.
+    context = chromium.new_context(**options, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    return context, page, errors
+
+
+@pytest.fixture
+def desktop(chromium):
+    context, page, errors = browser_page(chromium, DESKTOP)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def phone(chromium):
+    context, page, errors = browser_page(chromium, PHONE)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def serious_accessibility_problems(page) -> list:
+    """axe-core's serious and critical violations on the page (the widget's open shadow root
+    included), as "rule: what, where" lines."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate("""async () => {
+        const found = await axe.run(document, {resultTypes: ['violations']});
+        return found.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => JSON.stringify(n.target)).join(', '));
+    }""")
+    return results
+
+
+def test_the_welcome_names_the_assistant_greets_and_suggests_the_brands_topics(desktop, phone, reboxed):
+    for page, size in ((desktop, "desktop"), (phone, "phone")):
+        page.goto(f"{reboxed}/")
+        widget = Widget(page)
+        widget.open()
+        welcome = page.locator("#support-chat .welcome-block")
+        expect(welcome.locator(".welcome-name")).to_have_text(REBOXED["assistant"]["name"])
+        expect(welcome.locator(".welcome-greeting")).to_have_text(
+            REBOXED["widget"]["greeting"].format(assistant=REBOXED["assistant"]["name"], name=REBOXED["name"]))
+        expect(page.get_by_role("dialog", name="ReBoxed help")).to_be_visible()
+        topics = [topic["title"] for topic in REBOXED["widget"]["suggested_topics"]]
+        expect(welcome.locator(".choice")).to_have_text(topics)
+        expect(welcome.get_by_role("link", name="Browse the help centre")).to_have_attribute(
+            "href", REBOXED["help_centre"]["home"])
+        screenshot(page, f"welcome-{size}")
+        assert serious_accessibility_problems(page) == []
+
+    # A suggested topic is a question asked: answered, and the suggestions go.
+    widget = Widget(desktop)
+    before = widget.bot.count()
+    desktop.locator("#support-chat .welcome-block .choice", has_text="When will it ship?").click()
+    widget.wait_for_answer(before)
+    expect(widget.user.last).to_have_text("When will it ship?")
+    expect(widget.bot.last).to_contain_text("1 business day")
+    expect(desktop.locator("#support-chat .welcome-block .choice")).to_have_count(0)
+
+
+def test_an_order_answer_is_a_card_with_its_steps_dates_and_a_track_button(desktop, phone, reboxed):
+    for page, size in ((desktop, "desktop"), (phone, "phone")):
+        log_in(page, reboxed)
+        widget = Widget(page)
+        widget.open()
+        widget.say("where is my pixel 7?")
+        card = page.locator("#support-chat .card.order").last
+        expect(card.locator(".card-title")).to_have_text("Pixel 7 128GB")
+        expect(card.locator(".card-subtitle")).to_have_text("Order 40512351")
+        expect(card.locator(".step .step-name")).to_have_text(["Ordered", "Confirmed", "Shipped", "Delivered"])
+        expect(card.locator(".step.done")).to_have_count(3)
+        expect(card.locator("[aria-current=step]")).to_contain_text("Shipped")
+        expect(card.locator(".step").last).to_contain_text(re.compile(r"expected \d{1,2} \w{3}"))
+        track = card.get_by_role("link", name=re.compile("Track parcel"))
+        expect(track).to_have_attribute("href", "https://www.ups.com/track?tracknum=1Z999AA10123456784")
+        expect(track).to_have_attribute("target", "_blank")
+        # The sentence says the rest, and no raw link is printed.
+        bubble = page.locator("#support-chat .message.bot .bubble").last
+        expect(bubble).to_contain_text("shipped")
+        expect(bubble).not_to_contain_text("https://")
+        box, viewport = card.bounding_box(), page.viewport_size
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        screenshot(page, f"order-card-{size}")
+        assert serious_accessibility_problems(page) == []
+
+    # Keyboard only: Tab reaches the card's button from the message log.
+    desktop.locator("#support-chat [role=log]").focus()
+    for _ in range(10):
+        desktop.keyboard.press("Tab")
+        if desktop.evaluate("() => document.querySelector('#support-chat').shadowRoot.activeElement?.className") == "card-link":
+            break
+    assert desktop.evaluate(
+        "() => document.querySelector('#support-chat').shadowRoot.activeElement?.textContent").startswith("Track parcel")
+
+
+def test_a_return_label_answer_is_a_card_with_a_download_button_and_the_next_step(desktop, reboxed):
+    log_in(desktop, reboxed)
+    widget = Widget(desktop)
+    widget.open()
+    widget.say("where's my return label for the iphone 12?")
+    card = desktop.locator("#support-chat .card.label").last
+    expect(card.locator(".card-title")).to_have_text("Return label")
+    expect(card.locator(".card-subtitle")).to_have_text("iPhone 12 64GB · order 40512360")
+    expect(card.locator(".card-detail")).to_contain_text("DHL · valid until")
+    expect(card.get_by_role("link", name=re.compile("Download label"))).to_have_attribute(
+        "href", "https://labels.example.com/r/40512360.pdf")
+    screenshot(desktop, "label-card-desktop")
+    assert serious_accessibility_problems(desktop) == []
+
+    # Its quick reply works from the keyboard: focus it, press Enter.
+    next_step = desktop.locator("#support-chat .choice", has_text="What to do before sending")
+    next_step.focus()
+    before = widget.bot.count()
+    desktop.keyboard.press("Enter")
+    widget.wait_for_answer(before)
+    expect(widget.bot.last).to_contain_text("Step 1 of 6")
+
+
+def test_the_topic_menu_shows_a_few_topics_and_more_topics_turns_its_page(phone, reboxed):
+    phone.goto(f"{reboxed}/")
+    widget = Widget(phone)
+    widget.open()
+    widget.say("what's the weather like in Lisbon?")
+    menu = phone.locator("#support-chat .choices:not(.answered)").last
+    expect(menu.locator(".choice")).to_have_count(5)
+    expect(menu.locator(".choice").last).to_have_text("More topics")
+    before = widget.bot.count()
+    menu.locator(".choice", has_text="More topics").click()
+    widget.wait_for_answer(before)
+    page_2 = phone.locator("#support-chat .choices:not(.answered)").last
+    expect(page_2.locator(".choice")).to_have_text(
+        ["My order is late", "My order isn't confirmed", "My package is missing", "My refund", "More topics"])
+    # The first page stays, greyed, with what was chosen marked: its line still reads right.
+    answered = phone.locator("#support-chat .choices.answered").last
+    expect(answered.locator(".choice.chosen")).to_have_text("More topics")
+    expect(answered.locator(".choice").first).to_be_disabled()
+    screenshot(phone, "more-topics-phone")
+    assert serious_accessibility_problems(phone) == []
+
+    widget.say("more topics")  # typed, not tapped
+    expect(phone.locator("#support-chat .choices:not(.answered)").last.locator(".choice").first).to_have_text(
+        "How long do I have to send it back?")
+
+
+def test_switching_the_brand_profile_switches_every_word(desktop, reboxed, assistant):
+    # The session's assistant runs with the example profile (brand.yml), this module's with the
+    # demo shop's: the same widget, the same questions, each in its own brand.
+    for shop, brand, other in ((assistant.shop_url, EXAMPLE, REBOXED), (reboxed, REBOXED, EXAMPLE)):
+        desktop.goto(f"{shop}/")
+        desktop.evaluate("() => localStorage.clear()")
+        desktop.reload()
+        widget = Widget(desktop)
+        widget.open()
+        expect(desktop.locator("#support-chat .welcome-name")).to_have_text(brand["assistant"]["name"])
+        widget.say("how do I send my laptop back?")
+        widget.say("hi")
+        said = " ".join(widget.texts())
+        assert f'"{brand["menus"]["orders"]}" > "{brand["menus"]["get_help"]}"' in said
+        assert brand["name"] in said and other["name"] not in said, json.dumps(said)
+        assert f'"{other["menus"]["get_help"]}"' not in said
+    screenshot(desktop, "brand-switch-desktop")
