@@ -4,12 +4,13 @@ Plain Python, like actions/order_answers.py: the order (with its latest return),
 question and the time in; a situation for utter_order_status and its values out.
 """
 from datetime import datetime
+from typing import Optional
 
 from babel.numbers import format_currency
 
-from actions.date_wording import DateWording
+from actions.date_wording import DateWording, Reader
 from actions.deadlines import Place, label_outreach_by, return_label_valid_until
-from actions.order_answers import Answer, item_names
+from actions.order_answers import Answer, item_names, order_reader
 from actions.orders_client import Order
 
 NO_RETURN = "no_return"
@@ -21,8 +22,12 @@ RETURN_RECEIVED = "return_received"  # refund not made yet
 REFUNDED = "refunded"
 
 
-def return_status(order: Order, topic: str, now: datetime, support: Place) -> Answer:
-    words = DateWording(now, order.customer_timezone, order.customer_locale)
+def return_status(order: Order, topic: str, now: datetime, support: Place, reader: Optional[Reader] = None) -> Answer:
+    """The return's status in the reader's time zone and locale (default: the order's). Support
+    issues labels and handles returns, so a time of day names its zone when the reader's clock
+    differs from support's. The label's days are still counted where the order's customer is."""
+    reader = reader or order_reader(order)
+    words = DateWording(now, reader.timezone, reader.locale, support.timezone)
     values = {"order_item": item_names(order)}
     ret = order.latest_return
     if ret is None:
@@ -32,7 +37,7 @@ def return_status(order: Order, topic: str, now: datetime, support: Place) -> An
     if ret.received_at:
         values["return_received_when"] = words.when(ret.received_at)
         if ret.refund_state == "refunded":
-            amount = (format_currency(ret.refund_amount, ret.refund_currency, locale=order.customer_locale)
+            amount = (format_currency(ret.refund_amount, ret.refund_currency, locale=reader.locale)
                       if ret.refund_amount is not None and ret.refund_currency else None)
             return Answer(REFUNDED, {**values, "refund_amount": amount,
                                      "refunded_when": words.when(ret.refunded_at) if ret.refunded_at else None})

@@ -109,6 +109,16 @@ def test_order_status_of_a_shipped_order(real_orders):
     assert slots["order_delivery_estimate"] == "tomorrow"
 
 
+def test_order_status_says_times_in_the_zone_and_locale_the_widget_sent(real_orders):
+    from actions.dialogue.orders import ActionOrderStatus
+
+    verified = {"order_id": "40512348", "verified_order": "40512348"}  # Paris customer and seller, not shipped
+    sent = {**user("track_order"), "metadata": {"timezone": "America/New_York", "locale": "en-US"}}
+    assert run(ActionOrderStatus(), tracker(sent, slots=verified))["order_ship_by"].endswith("PM New York time")
+    nonsense = {**user("track_order"), "metadata": {"timezone": "Nowhere/At_All", "locale": "xx-YY"}}
+    assert "time" not in run(ActionOrderStatus(), tracker(nonsense, slots=verified))["order_ship_by"]
+
+
 def test_order_status_of_an_unknown_order_asks_again_and_forgets_it(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 

@@ -11,9 +11,10 @@ pytestmark = pytest.mark.e2e
     ("where is my return label for order 40512360", ["Your prepaid DHL return label", "iPhone 12 64GB",
                                                      "https://labels.example.com/r/40512360.pdf", "It's valid until"]),
     ("how long do I have to send back order 40512360", ["days from now"]),
-    # support works to Paris time: for this New York customer, its end of day is an exact time
+    # support works to Paris time: for this New York customer, its end of day is an exact time,
+    # in New York time (named, since the clocks differ)
     ("I never got a return label, order 40512361", ["no return label has been issued yet", "reach out to you by",
-                                                    "PM with a return label"]),
+                                                    "PM New York time with a return label"]),
     ("is my return label still valid? order 40512362", ["no longer valid", "14 days from when you asked for help",
                                                         "expired"]),
     ("has the seller received my return? order 40512363", ["left", "with USPS",

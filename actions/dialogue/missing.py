@@ -7,9 +7,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.date_wording import DateWording
 from actions.dialogue.order_lookup import meant_visible_order
-from actions.dialogue.tracker_reading import changed_slots, chose_a_button, latest_entity
+from actions.dialogue.tracker_reading import changed_slots, chose_a_button, latest_entity, latest_reader
 from actions.missing_package import what_happened
-from actions.order_answers import item_names
+from actions.order_answers import item_names, order_reader
 
 
 class ActionMissingPackage(Action):
@@ -29,7 +29,8 @@ class ActionMissingPackage(Action):
         order, meant = await meant_visible_order(tracker)
         about = {"order_id": meant.number} if meant else {}
         if order and order.shipment and order.shipment.delivered_at:
-            words = DateWording(datetime.now(timezone.utc), order.customer_timezone, order.customer_locale)
+            reader = latest_reader(tracker, order_reader(order))
+            words = DateWording(datetime.now(timezone.utc), reader.timezone, reader.locale)
             delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
                         "order_item": item_names(order), "order_carrier": order.shipment.carrier}
         return changed_slots(tracker, {**about, "missing_what": what, **delivery,

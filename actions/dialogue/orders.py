@@ -8,11 +8,12 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.date_wording import Reader
 from actions.deadlines import Place
 from actions.dialogue.order_lookup import ORDER_RESPONSE, conversation_facts, learnt, visible_order
-from actions.dialogue.tracker_reading import changed_slots
+from actions.dialogue.tracker_reading import changed_slots, latest_reader
 from actions.identity import mask_email
-from actions.order_answers import Answer, order_status
+from actions.order_answers import Answer, order_reader, order_status
 from actions.order_conversation import (
     ANSWER, CHOOSE_ORDER, LIST_ORDERS, LOCKED, MISMATCH_EMAIL, NOTHING_MORE, OFFER_TOPIC, ORDER_CHOICES, PASS,
     PAUSED_CHECKS, RETURN_TOPICS, VERIFY, Facts, Step, next_step, second_question, second_step, wait_in_words,
@@ -36,9 +37,12 @@ ANSWER_NEXT_QUESTION = "action_answer_next_question"
 OPEN, CLOSED, PASSED = "open", "closed", "passed"
 
 
-def answer_about(order: Order, topic: Text) -> Answer:
+def answer_about(order: Order, topic: Text, reader: Optional[Reader] = None) -> Answer:
+    """reader: the customer's time zone and locale as their browser sent them (default: the order's)."""
     now = datetime.now(timezone.utc)
-    return return_status(order, topic, now, SUPPORT) if topic in RETURN_TOPICS else order_status(order, topic, now)
+    if topic in RETURN_TOPICS:
+        return return_status(order, topic, now, SUPPORT, reader)
+    return order_status(order, topic, now, reader)
 
 
 def order_things(order: Order) -> List[Text]:
@@ -84,7 +88,8 @@ class ActionOrderStatus(Action):
 
     @staticmethod
     def _slots(tracker: Tracker, facts: Facts, step: Step, order: Optional[Order]) -> Dict[Text, Any]:
-        answer = answer_about(order, step.topic) if order else Answer(step.kind)
+        reader = latest_reader(tracker, order_reader(order)) if order else None
+        answer = answer_about(order, step.topic, reader) if order else Answer(step.kind)
         if step.kind == CHOOSE_ORDER:
             answer = Answer(f"{CHOOSE_ORDER}_{len(step.choices)}")
         if step.kind == OFFER_TOPIC:

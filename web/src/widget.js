@@ -309,7 +309,9 @@ export class ChatWidget {
       if (message.card) bubble.append(this.renderCard(message.card));
     }
     const time = new Date(message.at);
-    const clock = new Intl.DateTimeFormat(this.config.language || undefined, { hour: "2-digit", minute: "2-digit" });
+    // The browser's locale and zone, which flush() sends so that answers use the same clock:
+    // 24-hour for en-GB, 12-hour for en-US, as CLDR's short time in the answers.
+    const clock = new Intl.DateTimeFormat(navigator.language || undefined, { hour: "numeric", minute: "2-digit" });
     // An agent's messages say who wrote them; the assistant's and the customer's don't need to.
     const author = message.agent
       ? el(doc, "span", { className: "author", text: `${t.agentLabel(message.agent)} · ` })
@@ -407,7 +409,11 @@ export class ChatWidget {
       this.socket.emit("user_uttered", {
         message: message.payload,
         session_id: this.store.state.sessionId,
-        customData: { customer_token: this.config.customerToken || undefined, language: this.config.language },
+        customData: {
+          customer_token: this.config.customerToken || undefined, language: this.config.language,
+          // Answers say times in the customer's zone and locale, like the timestamps here.
+          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, locale: navigator.language,
+        },
       });
       this.store.update(() => { message.pending = false; });
       this.rerender(message);

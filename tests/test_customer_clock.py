@@ -1,0 +1,102 @@
+"""One clock: answers say times in the time zone and locale the customer's browser sent (as the
+widget's timestamps do), else the order's, and name the zone when the seller's clock differs."""
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from actions.date_wording import Reader, known_locale, known_timezone, reader_from
+from actions.deadlines import Place
+from actions.order_answers import order_reader, order_status
+from actions.orders_client import Item, Order, Return, Seller, Shipment, TrackingEvent
+from actions.return_answers import return_status
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)  # Wednesday: 11:00 Paris, 05:00 New York
+PARIS = Seller("ReNew Paris", "FR", None, "Europe/Paris")
+SUPPORT = Place("FR", "Europe/Paris")
+NEW_YORK_BROWSER = Reader("America/New_York", "en_US")
+NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM
+
+
+def order(**changes) -> Order:
+    base = Order(number="40512345", customer_id="c", customer_timezone="Europe/Paris", customer_locale="en_GB",
+                 placed_at=NOW - timedelta(hours=2), confirmed_at=NOW - timedelta(hours=2), payment_state="authorised",
+                 decline_reason=None, confirmation_email_sent_at=NOW - timedelta(hours=2), seller=PARIS,
+                 items=(Item("MacBook Air 13", "laptop", False),), shipment=None, returns=())
+    return replace(base, **changes)
+
+
+def test_the_browsers_zone_and_locale_are_used_over_the_orders():
+    pending = order(payment_state="pending", confirmed_at=None, placed_at=NOW - timedelta(minutes=10))
+    answer = order_status(pending, "track_order", NOW, NEW_YORK_BROWSER)
+    assert answer.values["order_email_by"] == f"by today at 5:20{NNBSP}AM New York time"
+    assert answer.values["order_placed_when"] == f"today at 4:50{NNBSP}AM New York time"
+
+
+def test_without_a_browser_reader_the_orders_zone_and_locale_are_used():
+    pending = order(payment_state="pending", confirmed_at=None, placed_at=NOW - timedelta(minutes=10))
+    assert order_status(pending, "track_order", NOW).values["order_email_by"] == "by today at 11:20"
+    assert order_reader(pending) == Reader("Europe/Paris", "en_GB")
+
+
+def test_a_sellers_end_of_day_is_said_in_the_customers_zone_and_names_it():
+    answer = order_status(order(), "shipping_time", NOW, NEW_YORK_BROWSER)  # confirmed 09:00 Paris
+    assert answer.values["order_ship_by"] == f"by today at 6:00{NNBSP}PM New York time"
+    # the cutoff is the seller's: it names the seller's zone
+    assert answer.values["order_ship_reasons"] == \
+        f"confirmed by 1:00{NNBSP}PM Paris time on Wednesday, so that day counts"
+
+
+def test_no_zone_is_named_when_the_customers_clock_shows_the_sellers_time():
+    # Berlin is another zone than Paris, but the same clock
+    answer = order_status(order(), "shipping_time", NOW, Reader("Europe/Berlin", "en_GB"))
+    assert answer.values["order_ship_by"] == "by the end of today"
+    assert answer.values["order_ship_reasons"] == "confirmed by 13:00 on Wednesday, so that day counts"
+    assert answer.values["order_confirmed_when"] == "today at 09:00"
+
+
+def test_a_date_alone_names_no_zone():
+    shipment = Shipment("UPS", "1Z", "https://ups.example/1Z", NOW - timedelta(days=1), NOW + timedelta(days=1), None,
+                        (TrackingEvent(NOW - timedelta(hours=3), "In transit", "Lyon"),))
+    answer = order_status(order(shipment=shipment), "track_order", NOW, NEW_YORK_BROWSER)
+    assert answer.values["order_delivery_estimate"] == "tomorrow"
+    assert answer.values["order_last_event"] == f"In transit, Lyon (today at 2:00{NNBSP}AM New York time)"
+
+
+@pytest.mark.parametrize("locale, said", [("en_GB", "yesterday at 14:00 London time"),
+                                          ("en_US", f"yesterday at 2:00{NNBSP}PM London time")])
+def test_british_english_says_24_hour_times_and_american_english_12_hour(locale, said):
+    shipment = Shipment("UPS", "1Z", "https://ups.example/1Z", NOW - timedelta(days=2), None,
+                        NOW - timedelta(hours=20), ())
+    answer = order_status(order(shipment=shipment), "track_order", NOW, Reader("Europe/London", locale))
+    assert answer.values["order_delivered_when"] == said
+
+
+def test_a_return_label_is_valid_until_a_time_said_in_the_browsers_zone():
+    asked = NOW - timedelta(days=3)  # 11:00 Paris, where the order's customer is: valid until 11:00 there
+    ret = Return(reason="repair", help_requested_at=asked, label_issued_at=asked, label_url="https://labels.example/1.pdf",
+                 carrier="DHL", pickup_offered=True, tracking_number=None, tracking_url=None, shipped_at=None,
+                 received_at=None, refund_state="none", refund_amount=None, refund_currency=None, refunded_at=None)
+    answer = return_status(order(returns=(ret,)), "return_label", NOW, SUPPORT, NEW_YORK_BROWSER)
+    assert answer.values["return_label_valid_until"] == \
+        f"until Sunday, December 6 at 5:00{NNBSP}AM New York time, 11 days from now"
+
+
+def test_the_browsers_values_are_taken_in_their_usual_spellings():
+    assert known_timezone("America/New_York") == "America/New_York"
+    assert known_locale("en-GB") == "en_GB" and known_locale("en-US") == "en_US" and known_locale("en") == "en"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "europe/london", "../../etc/passwd", "/etc/localtime",
+                                  "localtime", "America", "", None, 42, ["Europe/London"]])
+def test_an_invalid_time_zone_is_ignored(zone):
+    assert known_timezone(zone) is None
+    assert reader_from(zone, "en-US", Reader("Europe/Paris", "en_GB")) == Reader("Europe/Paris", "en_US")
+
+
+@pytest.mark.parametrize("locale", ["xx-YY", "en-US-u-ca-gregory", "", "e" * 100, None, 7,
+                                    "fr-FR"])  # no French phrases: the answer would mix two languages
+def test_an_invalid_locale_is_ignored(locale):
+    assert known_locale(locale) is None
+    assert reader_from("America/New_York", locale, Reader("Europe/Paris", "en_GB")) == \
+        Reader("America/New_York", "en_GB")
