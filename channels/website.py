@@ -108,7 +108,12 @@ class WebsiteChatInput(SocketIOInput):
         return WebsiteOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(limited(on_new_message))
+        async def answered_through_website_output(message: UserMessage) -> Any:
+            # Rasa's handler answers through its own SocketIOOutput, which can't send a card.
+            message.output_channel = WebsiteOutput(self.sio, self.bot_message_evt)
+            return await on_new_message(message)
+
+        blueprint = super().blueprint(limited(answered_through_website_output))
         sio = self.sio
         sio.eio.cors_allowed_origins = getattr(self, "allowed_origins", None)
         share_sockets_through_redis(sio, blueprint, os.environ.get("WIDGET_REDIS_URL"))

@@ -7,7 +7,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue.fallback import ActionClarify
+from actions.dialogue.fallback import ActionClarify, ActionMoreTopics
 from actions.dialogue.returns import ActionReturnCarrier, ActionReturnChecklist
 
 DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
@@ -43,7 +43,13 @@ def test_clarify_suggests_the_two_likeliest_topics_with_their_menu_titles():
         ("nlu_fallback", 0.5), ("greet", 0.3), ("return_label", 0.25), ("return_item", 0.2)])))
     assert slots == {"suggestion_1": "return_label", "suggestion_1_title": "My return label",
                      "suggestion_2": "return_item", "suggestion_2_title": "Return an item",
-                     "offer_person": False, "customer_upset": False}
+                     "offer_person": False, "customer_upset": False, "topics_page": None}
+
+
+@pytest.mark.parametrize("shown, shows", [(None, "2"), ("2", "3"), ("3", None)])
+def test_more_topics_turns_the_menus_page_and_comes_back_to_the_first(shown, shows):
+    slots = run(ActionMoreTopics(), tracker(user("more_topics"), slots={"topics_page": shown}))
+    assert slots == {"topics_page": shows}
 
 
 def test_clarify_offers_a_person_after_the_second_misunderstanding():
