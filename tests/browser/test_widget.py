@@ -124,14 +124,18 @@ def test_answers_render_simple_markdown_and_never_html(page):
     page.evaluate("""text => document.getElementById('out').append(window.renderMarkdown(document, text))""",
                   "Your **label** is ready:\n- print it\n- tape it\n"
                   "See [tracking](https://tools.usps.com/go) or [this](javascript:alert(1)).\n"
+                  "Label: https://www.labels.example.com/r/40512360/a-very-long-label-name.pdf\n"
                   "<img src=x onerror=alert(1)> <script>alert(2)</script>")
     out = page.locator("#out")
     expect(out.locator("strong")).to_have_text("label")
     expect(out.locator("li")).to_have_text(["print it", "tape it"])
     link = out.locator("a")
-    expect(link).to_have_count(1)  # the javascript: one stays text
-    expect(link).to_have_attribute("href", "https://tools.usps.com/go")
-    expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+    expect(link).to_have_count(2)  # the javascript: one stays text
+    expect(link.first).to_have_attribute("href", "https://tools.usps.com/go")
+    expect(link.first).to_have_attribute("rel", "noopener noreferrer nofollow")
+    # A bare address is shown short, by its site, and links to the whole of it.
+    expect(link.last).to_have_text("labels.example.com/…")
+    expect(link.last).to_have_attribute("href", "https://www.labels.example.com/r/40512360/a-very-long-label-name.pdf")
     assert out.locator("img, script").count() == 0
     expect(out).to_contain_text("<img src=x onerror=alert(1)>")
 

@@ -28,7 +28,8 @@ def reboxed():
 
 def browser_page(chromium, options):
     # axe-core is injected as a script: the shop's strict Content-Security-Policy would block it.
-    context = chromium.new_context(**options, bypass_csp=True)
+    # A customer in London with a British browser, as the demo shop's would be.
+    context = chromium.new_context(**options, bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []

@@ -16,6 +16,18 @@ function link(doc, text, href) {
   return a;
 }
 
+// A bare URL shown by its site, "help.example.com/…": a long one would wrap mid-word across
+// the bubble. The link itself keeps the whole address.
+function shortLink(url) {
+  try {
+    const parsed = new URL(url);
+    const rest = parsed.pathname + parsed.search;
+    return parsed.hostname.replace(/^www\./, "") + (rest.length > 1 ? "/…" : "");
+  } catch (error) {
+    return url;
+  }
+}
+
 function inline(doc, text, parent) {
   let last = 0;
   for (const m of text.matchAll(INLINE)) {
@@ -31,7 +43,7 @@ function inline(doc, text, parent) {
     } else if (m[4] !== undefined) {
       parent.append(link(doc, m[4], m[5]));
     } else {
-      parent.append(link(doc, m[6], m[6]));
+      parent.append(link(doc, shortLink(m[6]), m[6]));
     }
     last = m.index + m[0].length;
   }

@@ -108,6 +108,8 @@ header {
 /* Who speaks: a round picture or initial beside the assistant's and a person's messages. */
 .row { display: flex; align-items: flex-end; gap: 8px; align-self: flex-start; max-width: 92%; }
 .row .message { max-width: 100%; }
+.row.with-card { width: 92%; }
+.row.with-card .message, .row.with-card .bubble { width: 100%; }
 .face {
   width: 28px; height: 28px; border-radius: 50%; flex: none; object-fit: cover; margin-bottom: 20px;
   background: var(--primary); color: var(--on-primary);
@@ -127,21 +129,21 @@ header img.avatar { object-fit: cover; }
 .help-centre { margin-left: 50px; font-size: 13.5px; color: var(--primary); font-weight: 600; }
 
 /* Cards: an order's progress or a return label, under the answer's sentence. */
-.card { margin-top: 8px; background: var(--surface); border: 1px solid var(--line); border-radius: 12px; padding: 10px 12px; }
+.card { overflow-wrap: normal; margin-top: 8px; background: var(--surface); border: 1px solid var(--line); border-radius: 12px; padding: 10px 12px; }
 .card p { margin: 0; }
 .card-title { font-weight: 650; }
 .card-subtitle, .card-detail { font-size: 13px; color: var(--muted); }
 .card-detail { margin-top: 6px !important; }
-.steps { list-style: none; margin: 10px 0 2px; padding: 0; display: grid; grid-template-columns: repeat(4, 1fr); }
+.steps { list-style: none; margin: 10px -4px 2px; padding: 0; display: grid; grid-template-columns: repeat(4, 1fr); column-gap: 6px; }
 .step { position: relative; display: flex; flex-direction: column; align-items: center; text-align: center; font-size: 12px; color: var(--muted); }
-.step::before { content: ""; position: absolute; top: 6px; left: -50%; width: 100%; height: 2px; background: var(--line); }
+.step::before { content: ""; position: absolute; top: 6px; left: calc(-50% - 3px); width: calc(100% + 6px); height: 2px; background: var(--line); }
 .step:first-child::before { display: none; }
 .step.done::before { background: var(--primary); }
 .dot { width: 14px; height: 14px; border-radius: 50%; border: 2px solid var(--line); background: var(--surface); position: relative; z-index: 1; }
 .step.done .dot { background: var(--primary); border-color: var(--primary); }
 .step.current .dot { box-shadow: 0 0 0 3px var(--accent); }
 .step.done { color: var(--text); }
-.step-name { margin-top: 4px; font-weight: 600; }
+.step-name { margin-top: 4px; font-weight: 600; white-space: nowrap; font-size: 11px; letter-spacing: -.1px; }
 .step-day { font-size: 11.5px; color: var(--muted); }
 .card-link {
   display: inline-flex; margin-top: 10px; padding: 7px 14px; border-radius: 999px;

@@ -339,7 +339,7 @@ export class ChatWidget {
     if (message.from === "bot" || message.agent) {
       const who = message.agent ? { name: message.agent } : (this.store.state.welcome || {}).assistant;
       const name = message.agent || (who && who.name) || t.assistant;
-      return el(doc, "div", { className: `row ${message.agent ? "agent" : "bot"}` },
+      return el(doc, "div", { className: `row ${message.agent ? "agent" : "bot"}${message.card ? " with-card" : ""}` },
         this.avatarFor(message.agent ? null : who, name, message.agent ? "face agent-face" : "face"), node);
     }
     return node;
