@@ -29,6 +29,18 @@ def test_each_order_state_gets_its_personalised_answer(chat, question, says):
         assert phrase in answer, f"{phrase!r} not in {answer!r}"
 
 
+@pytest.mark.parametrize("question, link", [
+    ("where is my parcel 40512351", "https://www.ups.com/track?tracknum=1Z999AA10123456784"),
+    ("where's the return label for order 40512360", "https://labels.example.com/r/40512360.pdf"),
+])
+def test_over_rest_a_card_answer_is_its_text_with_the_link_and_no_card(chat, question, link):
+    # The widget gets these as cards (domain.yml, channel socketio); REST gets the text.
+    chat.log_in_as_owner_of(re.search(r"\d{8}", question).group())
+    replies = chat.say(question)
+    assert any(link in reply.get("text", "") for reply in replies)
+    assert not any("custom" in reply for reply in replies)
+
+
 def test_asks_for_the_order_number_then_who_the_customer_is(chat):
     asked = chat.say("where is my package?")
     assert "What's your order number?" in asked[0]["text"]

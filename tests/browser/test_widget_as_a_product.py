@@ -128,21 +128,23 @@ def test_an_order_answer_is_a_card_with_its_steps_dates_and_a_track_button(deskt
         "() => document.querySelector('#support-chat').shadowRoot.activeElement?.textContent").startswith("Track parcel")
 
 
-def test_a_return_label_answer_is_a_card_with_a_download_button_and_the_next_step(desktop, reboxed):
-    log_in(desktop, reboxed)
-    widget = Widget(desktop)
-    widget.open()
-    widget.say("where's my return label for the iphone 12?")
-    card = desktop.locator("#support-chat .card.label").last
-    expect(card.locator(".card-title")).to_have_text("Return label")
-    expect(card.locator(".card-subtitle")).to_have_text("iPhone 12 64GB · order 40512360")
-    expect(card.locator(".card-detail")).to_contain_text("DHL · valid until")
-    expect(card.get_by_role("link", name=re.compile("Download label"))).to_have_attribute(
-        "href", "https://labels.example.com/r/40512360.pdf")
-    screenshot(desktop, "label-card-desktop")
-    assert serious_accessibility_problems(desktop) == []
+def test_a_return_label_answer_is_a_card_with_a_download_button_and_the_next_step(desktop, phone, reboxed):
+    for page, size in ((desktop, "desktop"), (phone, "phone")):
+        log_in(page, reboxed)
+        widget = Widget(page)
+        widget.open()
+        widget.say("where's my return label for the iphone 12?")
+        card = page.locator("#support-chat .card.label").last
+        expect(card.locator(".card-title")).to_have_text("Return label")
+        expect(card.locator(".card-subtitle")).to_have_text("iPhone 12 64GB · order 40512360")
+        expect(card.locator(".card-detail")).to_contain_text("DHL · valid until")
+        expect(card.get_by_role("link", name=re.compile("Download label"))).to_have_attribute(
+            "href", "https://labels.example.com/r/40512360.pdf")
+        screenshot(page, f"label-card-{size}")
+        assert serious_accessibility_problems(page) == []
 
     # Its quick reply works from the keyboard: focus it, press Enter.
+    widget = Widget(desktop)
     next_step = desktop.locator("#support-chat .choice", has_text="What to do before sending")
     next_step.focus()
     before = widget.bot.count()
@@ -151,28 +153,29 @@ def test_a_return_label_answer_is_a_card_with_a_download_button_and_the_next_ste
     expect(widget.bot.last).to_contain_text("Step 1 of 6")
 
 
-def test_the_topic_menu_shows_a_few_topics_and_more_topics_turns_its_page(phone, reboxed):
-    phone.goto(f"{reboxed}/")
-    widget = Widget(phone)
-    widget.open()
-    widget.say("what's the weather like in Lisbon?")
-    menu = phone.locator("#support-chat .choices:not(.answered)").last
-    expect(menu.locator(".choice")).to_have_count(5)
-    expect(menu.locator(".choice").last).to_have_text("More topics")
-    before = widget.bot.count()
-    menu.locator(".choice", has_text="More topics").click()
-    widget.wait_for_answer(before)
-    page_2 = phone.locator("#support-chat .choices:not(.answered)").last
-    expect(page_2.locator(".choice")).to_have_text(
-        ["My order is late", "My order isn't confirmed", "My package is missing", "My refund", "More topics"])
-    # The first page stays, greyed, with what was chosen marked: its line still reads right.
-    answered = phone.locator("#support-chat .choices.answered").last
-    expect(answered.locator(".choice.chosen")).to_have_text("More topics")
-    expect(answered.locator(".choice").first).to_be_disabled()
-    screenshot(phone, "more-topics-phone")
-    assert serious_accessibility_problems(phone) == []
+def test_the_topic_menu_shows_a_few_topics_and_more_topics_turns_its_page(desktop, phone, reboxed):
+    for page, size in ((desktop, "desktop"), (phone, "phone")):
+        page.goto(f"{reboxed}/")
+        widget = Widget(page)
+        widget.open()
+        widget.say("what's the weather like in Lisbon?")
+        menu = page.locator("#support-chat .choices:not(.answered)").last
+        expect(menu.locator(".choice")).to_have_count(5)
+        expect(menu.locator(".choice").last).to_have_text("More topics")
+        before = widget.bot.count()
+        menu.locator(".choice", has_text="More topics").click()
+        widget.wait_for_answer(before)
+        page_2 = page.locator("#support-chat .choices:not(.answered)").last
+        expect(page_2.locator(".choice")).to_have_text(
+            ["My order is late", "My order isn't confirmed", "My package is missing", "My refund", "More topics"])
+        # The first page stays, greyed, with what was chosen marked: its line still reads right.
+        answered = page.locator("#support-chat .choices.answered").last
+        expect(answered.locator(".choice.chosen")).to_have_text("More topics")
+        expect(answered.locator(".choice").first).to_be_disabled()
+        screenshot(page, f"more-topics-{size}")
+        assert serious_accessibility_problems(page) == []
 
-    widget.say("more topics")  # typed, not tapped
+    Widget(phone).say("more topics")  # typed, not tapped
     expect(phone.locator("#support-chat .choices:not(.answered)").last.locator(".choice").first).to_have_text(
         "How long do I have to send it back?")
 
