@@ -64,12 +64,21 @@ class TelegramMessages(TelegramOutput):
             await self.send_message(recipient_id, numbered_choices(text, buttons))
 
     async def button_used(self, callback_query: Dict[Text, Any]) -> None:
-        """Stops the button's progress spinner and removes the keyboard it was on, so an
-        answered question's buttons go away (as in the website widget)."""
+        """Stops the button's progress spinner and retires the keyboard it was on: the
+        question keeps the answer chosen ("✓ Next step") where its buttons were, so it never
+        points at buttons that are gone (as in the website widget)."""
         message = callback_query.get("message") or {}
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        chosen = next((button.get("text") for row in rows for button in row
+                       if button.get("callback_data") == callback_query.get("data")), None)
         try:
             await self.answer_callback_query(callback_query["id"])
-            if message.get("message_id"):
+            if not message.get("message_id"):
+                return
+            if chosen and message.get("text"):
+                await self.edit_message_text(f"{message['text']}\n\n✓ {chosen}", message["chat"]["id"],
+                                             message["message_id"])
+            else:
                 await self.edit_message_reply_markup(message["chat"]["id"], message["message_id"])
         except (TelegramAPIError, KeyError) as error:
             logger.warning("Telegram: could not retire a used button: %s", error)

@@ -42,7 +42,7 @@ def test_something_else_asks_to_rephrase_and_shows_the_menu(chat):
     chat.say(UNCLEAR)
     replies = chat.say("/deny")
     assert "other words" in replies[0]["text"]
-    assert len(buttons(replies)) == 13
+    assert len(buttons(replies)) == 5  # the menu's first page: four topics and "More topics"
 
 
 def test_second_misunderstanding_in_a_row_offers_a_person(chat):
@@ -57,7 +57,21 @@ def test_second_misunderstanding_in_a_row_offers_a_person(chat):
 def test_out_of_scope_is_declined_politely_with_what_the_assistant_can_do(chat):
     replies = chat.say("what's the weather like in Paris tomorrow?")
     assert "can't help with that" in replies[0]["text"]
-    assert len(buttons(replies)) == 13
+    assert [title for title, _ in buttons(replies)][-1] == "More topics"
+
+
+def test_more_topics_shows_the_menus_next_page_tapped_or_typed_and_comes_back_round(chat):
+    chat.say("what's the weather like in Paris tomorrow?")
+    page_2 = chat.say("/more_topics")
+    assert "My package is missing" in [title for title, _ in buttons(page_2)]
+    page_3 = chat.say("show me more topics")
+    assert "Which carrier, drop-off or pickup" in [title for title, _ in buttons(page_3)]
+    back = chat.say("Back to the first topics")  # a button's title, typed
+    assert "Where's my order?" in [title for title, _ in buttons(back)]
+    # Every topic is on one of the pages, once.
+    offered = [payload for replies in (back, page_2, page_3) for _, payload in buttons(replies)]
+    menu = {b["payload"] for page in DOMAIN["responses"]["utter_topics"] for b in page["buttons"]}
+    assert len(offered) == len(set(offered)) + 2 and set(offered) == menu  # "More topics" on each page
 
 
 def test_checklist_goes_back_and_resumes_where_the_customer_left(chat):

@@ -1,29 +1,19 @@
 """One clock: answers say times in the time zone and locale the customer's browser sent (as the
 widget's timestamps do), else the order's, and name the zone when the seller's clock differs."""
-from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from actions.date_wording import Reader, known_locale, known_timezone, reader_from
 from actions.deadlines import Place
 from actions.order_answers import order_reader, order_status
-from actions.orders_client import Item, Order, Return, Seller, Shipment, TrackingEvent
+from actions.orders_client import Return, Shipment, TrackingEvent
 from actions.return_answers import return_status
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)  # Wednesday: 11:00 Paris, 05:00 New York
-PARIS = Seller("ReNew Paris", "FR", None, "Europe/Paris")
+from test_order_answers import NOW, order  # Wednesday: 11:00 Paris, 05:00 New York
 SUPPORT = Place("FR", "Europe/Paris")
 NEW_YORK_BROWSER = Reader("America/New_York", "en_US")
 NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM
-
-
-def order(**changes) -> Order:
-    base = Order(number="40512345", customer_id="c", customer_timezone="Europe/Paris", customer_locale="en_GB",
-                 placed_at=NOW - timedelta(hours=2), confirmed_at=NOW - timedelta(hours=2), payment_state="authorised",
-                 decline_reason=None, confirmation_email_sent_at=NOW - timedelta(hours=2), seller=PARIS,
-                 items=(Item("MacBook Air 13", "laptop", False),), shipment=None, returns=())
-    return replace(base, **changes)
 
 
 def test_the_browsers_zone_and_locale_are_used_over_the_orders():

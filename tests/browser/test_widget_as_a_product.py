@@ -66,6 +66,15 @@ def serious_accessibility_problems(page) -> list:
     return results
 
 
+def asked_by_ana(page, shop: str, question: str) -> Widget:
+    """Ana, logged in, opens the widget and asks."""
+    log_in(page, shop)
+    widget = Widget(page)
+    widget.open()
+    widget.say(question)
+    return widget
+
+
 def test_the_welcome_names_the_assistant_greets_and_suggests_the_brands_topics(desktop, phone, reboxed):
     for page, size in ((desktop, "desktop"), (phone, "phone")):
         page.goto(f"{reboxed}/")
@@ -95,10 +104,7 @@ def test_the_welcome_names_the_assistant_greets_and_suggests_the_brands_topics(d
 
 def test_an_order_answer_is_a_card_with_its_steps_dates_and_a_track_button(desktop, phone, reboxed):
     for page, size in ((desktop, "desktop"), (phone, "phone")):
-        log_in(page, reboxed)
-        widget = Widget(page)
-        widget.open()
-        widget.say("where is my pixel 7?")
+        asked_by_ana(page, reboxed, "where is my pixel 7?")
         card = page.locator("#support-chat .card.order").last
         expect(card.locator(".card-title")).to_have_text("Pixel 7 128GB")
         expect(card.locator(".card-subtitle")).to_have_text("Order 40512351")
@@ -130,10 +136,7 @@ def test_an_order_answer_is_a_card_with_its_steps_dates_and_a_track_button(deskt
 
 def test_a_return_label_answer_is_a_card_with_a_download_button_and_the_next_step(desktop, phone, reboxed):
     for page, size in ((desktop, "desktop"), (phone, "phone")):
-        log_in(page, reboxed)
-        widget = Widget(page)
-        widget.open()
-        widget.say("where's my return label for the iphone 12?")
+        asked_by_ana(page, reboxed, "where's my return label for the iphone 12?")
         card = page.locator("#support-chat .card.label").last
         expect(card.locator(".card-title")).to_have_text("Return label")
         expect(card.locator(".card-subtitle")).to_have_text("iPhone 12 64GB · order 40512360")

@@ -61,10 +61,10 @@ BRAND = load_brand(ROOT / "brand.yml")
 
 def response(name: str, **slots: Any) -> Dict[str, Any]:
     """A response's variation in domain.yml for these slot values, as Rasa picks it: the
-    first whose conditions they meet (a slot not given is null). Has "text", maybe "buttons"."""
-    for variation in DOMAIN["responses"][name]:
-        if variation.get("channel"):  # another channel's (the website widget's cards)
-            continue
+    first whose conditions they meet (a slot not given is null), else the first without
+    conditions. Has "text", maybe "buttons"."""
+    variations = [v for v in DOMAIN["responses"][name] if not v.get("channel")]  # cards are the widget's
+    for variation in sorted(variations, key=lambda v: not v.get("condition")):
         if all(slots.get(c["name"]) == c["value"] for c in variation.get("condition", [])):
             return {"text": _unescaped(variation["text"]),
                     **({"buttons": [{"title": _unescaped(b["title"]), "payload": _unescaped(b["payload"])}

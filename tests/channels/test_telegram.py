@@ -1,5 +1,6 @@
 """Telegram: the webhook registered with its secret at startup, updates in only with that
-secret, Bot API calls out, buttons as an inline keyboard that goes away once used."""
+secret, Bot API calls out, buttons as an inline keyboard that, once used, gives way to the
+answer chosen."""
 import itertools
 import json
 import random
@@ -36,7 +37,7 @@ def button_update(chat: dict, pressed_on: dict, data: str) -> dict:
         "id": str(random.randint(10**15, 10**16)), "chat_instance": new_id(), "data": data,
         "from": {"id": chat["id"], "is_bot": False, "first_name": "Ada"},
         "message": {"message_id": pressed_on["message_id"], "date": int(time.time()), "chat": chat,
-                    "text": pressed_on["text"],
+                    "text": pressed_on["text"], "reply_markup": pressed_on.get("reply_markup"),
                     "from": {"id": 123456789, "is_bot": True, "first_name": "Support",
                              "username": TELEGRAM_BOT_NAME}}}}
 
@@ -93,7 +94,7 @@ def test_pressing_a_button_answers_it_and_retires_the_keyboard(messaging, record
     [[next_step], *_] = keyboard(step_1)
     assert next_step["text"] == "Next step"
 
-    sent = {"message_id": 4242, "text": step_1.fields["text"]}
+    sent = {"message_id": 4242, "text": step_1.fields["text"], "reply_markup": {"inline_keyboard": keyboard(step_1)}}
     press = button_update(chat, sent, next_step["callback_data"])
     assert post(messaging, press).status_code == 200
 
@@ -101,10 +102,12 @@ def test_pressing_a_button_answers_it_and_retires_the_keyboard(messaging, record
     assert step_2.fields["text"] == response("utter_checklist_step", checklist_step="2")["text"]
     [answered] = recorder.wait_for(lambda c: api("answerCallbackQuery")(c)
                                    and c.fields.get("callback_query_id") == press["callback_query"]["id"])
-    [retired] = recorder.wait_for(lambda c: api("editMessageReplyMarkup")(c)
+    [retired] = recorder.wait_for(lambda c: api("editMessageText")(c)
                                   and c.fields.get("chat_id") == str(chat["id"]))
     assert retired.fields["message_id"] == "4242"
-    assert "reply_markup" not in retired.fields  # no keyboard: the buttons are gone
+    # The buttons are gone, and the question keeps the answer chosen in their place.
+    assert "reply_markup" not in retired.fields
+    assert retired.fields["text"] == step_1.fields["text"] + "\n\n✓ Next step"
 
 
 def test_a_typed_number_picks_that_button(messaging, recorder):
