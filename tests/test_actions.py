@@ -46,10 +46,18 @@ def test_clarify_suggests_the_two_likeliest_topics_with_their_menu_titles():
                      "offer_person": False, "customer_upset": False, "topics_page": None}
 
 
+MENU_SHOWN = {"event": "action", "name": "utter_topics"}
+
+
 @pytest.mark.parametrize("shown, shows", [(None, "2"), ("2", "3"), ("3", None)])
 def test_more_topics_turns_the_menus_page_and_comes_back_to_the_first(shown, shows):
-    slots = run(ActionMoreTopics(), tracker(user("more_topics"), slots={"topics_page": shown}))
+    slots = run(ActionMoreTopics(), tracker(MENU_SHOWN, user("more_topics"), slots={"topics_page": shown}))
     assert slots == {"topics_page": shows}
+
+
+def test_more_topics_asked_out_of_the_blue_starts_at_the_first_page():
+    slots = run(ActionMoreTopics(), tracker(asked("general"), user("more_topics"), slots={"topics_page": "2"}))
+    assert slots["topics_page"] is None
 
 
 def test_clarify_offers_a_person_after_the_second_misunderstanding():

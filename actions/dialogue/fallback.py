@@ -5,7 +5,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarification import misunderstandings_in_a_row, suggest_topics, topics_from_buttons
-from actions.dialogue.tracker_reading import response_buttons, user_intents
+from actions.dialogue.tracker_reading import previous_action, response_buttons, user_intents
 from actions.replies import upset, wants_person
 
 TOPIC_MENU = "utter_topics"
@@ -44,7 +44,8 @@ class ActionClarify(Action):
 
 
 class ActionMoreTopics(Action):
-    """"More topics": the topic menu's next page (after the last, the first again)."""
+    """"More topics": the topic menu's next page (after the last, the first again); asked
+    when no menu was just shown, its first page."""
 
     def name(self) -> Text:
         return "action_more_topics"
@@ -52,6 +53,8 @@ class ActionMoreTopics(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if previous_action(tracker) != TOPIC_MENU:  # "what else can you do?" out of the blue
+            return [SlotSet("topics_page", None)]
         shown = tracker.get_slot("topics_page")
         page = TOPIC_PAGES.index(shown) if shown in TOPIC_PAGES else 0
         return [SlotSet("topics_page", TOPIC_PAGES[(page + 1) % len(TOPIC_PAGES)])]
