@@ -7,6 +7,7 @@ import pytest
 import requests
 import yaml
 
+from brand.profile import read as brand_profile
 from tools.services import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +23,7 @@ class PollingSocket:
         self.http.headers["Origin"] = origin
         opened = self.http.get(self.url, params={"EIO": 4, "transport": "polling"}, timeout=10)
         self.status = opened.status_code
+        self.waiting = []
         if opened.ok:
             self.sid = json.loads(opened.text[1:])["sid"]
             self.send("40")  # join the default namespace
@@ -39,10 +41,10 @@ class PollingSocket:
         self.send("42" + json.dumps([event, data]))
 
     def next_event(self):
-        while True:
-            for packet in self.receive():
-                if packet.startswith("42"):
-                    return json.loads(packet[2:])
+        # One poll can bring several events: the ones not returned yet wait their turn.
+        while not self.waiting:
+            self.waiting.extend(json.loads(packet[2:]) for packet in self.receive() if packet.startswith("42"))
+        return self.waiting.pop(0)
 
 
 def test_the_shops_pages_may_connect_and_other_sites_may_not(assistant):
@@ -58,7 +60,7 @@ def test_a_page_cannot_choose_a_guessable_session_id(assistant):
     assert re.fullmatch(r"[0-9a-f]{32}", session_id)
 
 
-def test_replies_reach_a_persistent_session(assistant):
+def test_replies_reach_a_persistent_session_after_the_brands_welcome(assistant):
     # Rasa 3.6 with python-socketio 5.10+ sends them nowhere (enter_room not awaited); the
     # widget's browser tests (tests/browser/) show the same across page reloads.
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
@@ -67,6 +69,8 @@ def test_replies_reach_a_persistent_session(assistant):
     session_id = "0123456789abcdef0123456789abcdef"
     socket.emit("session_request", {"session_id": session_id})
     assert socket.next_event() == ["session_confirm", session_id]
+    event, welcome = socket.next_event()
+    assert event == "welcome" and welcome == brand_profile(ROOT / "brand.yml").welcome
     socket.emit("user_uttered", {"message": "hello", "session_id": session_id, "customData": {}})
     event, answer = socket.next_event()
     assert event == "bot_uttered" and answer["text"]

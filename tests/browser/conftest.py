@@ -42,16 +42,22 @@ def _context(chromium, options):
     return context
 
 
-@pytest.fixture
-def page(chromium):
-    """A fresh desktop browser (empty storage, no cookies)."""
-    context = _context(chromium, DESKTOP)
+def opened(chromium, options, **context_options):
+    """A fresh page (empty storage, no cookies) of this size; JavaScript errors on it fail
+    the test."""
+    context = _context(chromium, {**options, **context_options})
     errors = []
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(error))
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh desktop browser."""
+    yield from opened(chromium, DESKTOP)
 
 
 @pytest.fixture

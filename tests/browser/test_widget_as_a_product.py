@@ -8,7 +8,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, opened, screenshot
 from tests.browser.test_widget import Widget, log_in
 from tools.services import ROOT, scratch_assistant
 
@@ -26,31 +26,19 @@ def reboxed():
         yield running.shop_url
 
 
-def browser_page(chromium, options):
-    # axe-core is injected as a script: the shop's strict Content-Security-Policy would block it.
-    # A customer in London with a British browser, as the demo shop's would be.
-    context = chromium.new_context(**options, bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
-    return context, page, errors
+# A customer in London with a British browser (the demo shop's). axe-core is injected as a
+# script: the shop's strict Content-Security-Policy would block it.
+AS_A_LONDON_CUSTOMER = {"bypass_csp": True, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 @pytest.fixture
 def desktop(chromium):
-    context, page, errors = browser_page(chromium, DESKTOP)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from opened(chromium, DESKTOP, **AS_A_LONDON_CUSTOMER)
 
 
 @pytest.fixture
 def phone(chromium):
-    context, page, errors = browser_page(chromium, PHONE)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from opened(chromium, PHONE, **AS_A_LONDON_CUSTOMER)
 
 
 def serious_accessibility_problems(page) -> list:

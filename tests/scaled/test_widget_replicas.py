@@ -20,9 +20,9 @@ pytestmark = pytest.mark.scaled
 def next_event(socket: PollingSocket, timeout: float = 20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for packet in socket.receive():
-            if packet.startswith("42"):
-                return json.loads(packet[2:])
+        if socket.waiting:  # one poll can bring several events
+            return socket.waiting.pop(0)
+        socket.waiting.extend(json.loads(packet[2:]) for packet in socket.receive() if packet.startswith("42"))
     raise AssertionError(f"nothing arrived in {timeout:.0f} s")
 
 
@@ -41,6 +41,7 @@ def test_an_agents_message_sent_to_another_replica_reaches_the_widget(scaled):
     session_id = uuid.uuid4().hex
     socket.emit("session_request", {"session_id": session_id})
     assert next_event(socket) == ["session_confirm", session_id]
+    assert next_event(socket)[0] == "welcome"  # the brand's greeting and topics
     socket.emit("user_uttered", {"message": "hello", "session_id": session_id, "customData": {}})
     event, answer = next_event(socket)
     assert event == "bot_uttered" and answer["text"]
