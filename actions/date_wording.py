@@ -87,13 +87,15 @@ def _zone_name(zone: str, locale: str) -> str:
 
 class DateWording:
     def __init__(self, now: datetime, timezone: str, locale: str = "en_GB",
-                 business_timezone: Optional[str] = None):
+                 business_timezone: Optional[str] = None, name_zone: bool = False):
         """business_timezone: the seller's (or support's). When given, a time of day is said
-        with its zone's name whenever the customer's clock and the business's differ."""
+        with its zone's name whenever the customer's clock and the business's differ.
+        name_zone: always say it (where the customer's own zone is not known)."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.zone = ZoneInfo(timezone)
         self.business_zone = ZoneInfo(business_timezone) if business_timezone else None
+        self.name_zone = name_zone
         self.locale = locale
         self.today = now.astimezone(self.zone).date()
         phrases = _all_phrases()
@@ -112,18 +114,18 @@ class DateWording:
     def time(self, moment: time) -> str:
         return format_time(moment, format="short", locale=self.locale)
 
-    def _time_in(self, moment: datetime, zone: tzinfo, other: Optional[tzinfo]) -> str:
+    def _time_in(self, moment: datetime, zone: tzinfo, other: Optional[tzinfo], always: bool = False) -> str:
         """moment's time of day where zone is, with zone named when other's clock then shows
-        another time: "05:00 London time"."""
+        another time (or always): "05:00 London time"."""
         local = moment.astimezone(zone)
         text = self.time(local.time())
-        if other is None or local.utcoffset() == moment.astimezone(other).utcoffset():
+        if not always and (other is None or local.utcoffset() == moment.astimezone(other).utcoffset()):
             return text
         name = _zone_name(getattr(zone, "key", None) or str(zone), self.locale)
         return self.phrases["time_in_zone"].format(time=text, zone=name)
 
     def _customer_time(self, moment: datetime) -> str:
-        return self._time_in(moment, self.zone, self.business_zone)
+        return self._time_in(moment, self.zone, self.business_zone, always=self.name_zone)
 
     def short(self, moment: datetime) -> str:
         """A day as a card's step shows it: "20 Nov" (the locale's abbreviated day and month)."""

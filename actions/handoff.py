@@ -17,7 +17,7 @@ import yaml
 
 from actions.business_calendar import BusinessCalendar
 from brand.profile import Support
-from actions.date_wording import DateWording
+from actions.date_wording import DateWording, Reader
 from actions.identity import mask_email
 
 CONFIG_FILE = Path(__file__).with_name("handoff.yml")
@@ -114,19 +114,21 @@ OPEN, CLOSED = "open", "closed"
 class Wait:
     state: str  # OPEN: a person answers in about `minutes`; CLOSED: the team is back `back_when`
     minutes: Optional[int] = None
-    back_when: Optional[str] = None  # "tomorrow at 09:00", in support's time zone
-    zone_name: Optional[str] = None  # "Paris": whose time that is
+    back_when: Optional[str] = None  # "tomorrow at 09:00 Paris time", on the customer's clock
 
 
-def wait_for(now: datetime, hours: SupportHours, waiting_ahead: int, locale: str = "en_GB") -> Wait:
+def wait_for(now: datetime, hours: SupportHours, waiting_ahead: int, reader: Optional[Reader] = None) -> Wait:
     """What the customer is told about the wait: inside support's hours, about how long
-    (the typical wait for each customer ahead, and theirs); outside, when the team is back."""
+    (the typical wait for each customer ahead, and theirs); outside, when the team is back,
+    on the reader's clock (their browser's), its zone named when support's differs; without
+    a reader, on support's clock, named."""
     available = hours.availability(now)
     if available.open:
         return Wait(OPEN, minutes=hours.expected_wait_minutes * (waiting_ahead + 1))
-    words = DateWording(now, str(hours.zone), locale)
-    return Wait(CLOSED, back_when=words.when(available.back_at) if available.back_at else None,
-                zone_name=str(hours.zone).split("/")[-1].replace("_", " "))
+    zone = str(hours.zone)
+    words = (DateWording(now, reader.timezone, reader.locale, business_timezone=zone) if reader
+             else DateWording(now, zone, name_zone=True))
+    return Wait(CLOSED, back_when=words.when(available.back_at) if available.back_at else None)
 
 
 # ---- What the agent reads -------------------------------------------------------------------

@@ -8,7 +8,10 @@ from actions.handoff import (
     ANONYMOUS, BACKEND_DOWN, CUSTOMER_ASKED, IDENTITY_LOCKED, IDENTITY_PAUSED, LABEL_EXPIRED, LOGGED_IN, MISSING_PACKAGE,
     MISUNDERSTOOD, VERIFIED, SupportHours, Who, customer_of, reason_for, redacted_line, summary, wait_for,
 )
+from actions.date_wording import Reader
 from tools.services import ROOT
+
+NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 
@@ -114,12 +117,19 @@ def test_an_anonymous_summary_says_what_is_hidden_and_leaves_unknown_parts_out()
 def told(now, waiting_ahead=0):
     """utter_handoff as the customer reads it at `now`."""
     wait = wait_for(now, PARIS_HOURS, waiting_ahead)
-    slots = {"handoff_state": wait.state, "handoff_wait": str(wait.minutes), "handoff_back_when": wait.back_when,
-             "handoff_timezone": wait.zone_name}
+    slots = {"handoff_state": wait.state, "handoff_wait": str(wait.minutes), "handoff_back_when": wait.back_when}
     for variation in RESPONSES["utter_handoff"]:
         if all(slots.get(c["name"]) == c["value"] for c in variation.get("condition", [])):
             return variation["text"].format(**slots)
     raise AssertionError(f"no wording for {slots}")
+
+
+def test_a_widget_customer_is_told_when_on_their_own_clock_with_supports_zone_named_if_it_differs():
+    night = utc(2026, 12, 1, 21, 0)  # Tuesday 22:00 in Paris, 16:00 in New York
+    in_new_york = wait_for(night, PARIS_HOURS, 0, Reader("America/New_York", "en_US"))
+    assert in_new_york.back_when == f"tomorrow at 3:00{NNBSP}AM New York time"
+    in_paris = wait_for(night, PARIS_HOURS, 0, Reader("Europe/Paris", "en_GB"))
+    assert in_paris.back_when == "tomorrow at 09:00"  # the same clock as support's: no zone to name
 
 
 def test_inside_hours_the_customer_is_told_the_expected_wait():
@@ -129,13 +139,13 @@ def test_inside_hours_the_customer_is_told_the_expected_wait():
 
 def test_at_night_the_customer_is_told_when_the_team_is_back_and_where_the_answer_arrives():
     text = told(utc(2026, 12, 1, 21, 0))  # Tuesday 22:00 in Paris
-    assert "They're back tomorrow at 09:00 (Paris time)" in text
+    assert "They're back tomorrow at 09:00 Paris time" in text
     assert "answer you here in this chat" in text
 
 
 def test_on_a_holiday_the_team_is_back_on_the_next_open_day():
     # Christmas Day (Friday) -> Saturday 26 December, Saturday hours
-    assert "They're back tomorrow at 10:00 (Paris time)" in told(utc(2026, 12, 25, 11, 0))
+    assert "They're back tomorrow at 10:00 Paris time" in told(utc(2026, 12, 25, 11, 0))
     # New Year's Day 2027 is a Friday: back Saturday 2 January at 10:00
     assert "They're back tomorrow at 10:00" in told(utc(2027, 1, 1, 8, 0))
     # Sunday 3 January: back Monday at 09:00
@@ -144,4 +154,4 @@ def test_on_a_holiday_the_team_is_back_on_the_next_open_day():
 
 def test_over_a_long_weekend_the_day_is_named():
     # Saturday 23 May 2026 after closing; Sunday, then Whit Monday (25 May) closed -> Tuesday 26 May
-    assert "They're back Tuesday, 26 May at 09:00 (Paris time)" in told(utc(2026, 5, 23, 15, 0))
+    assert "They're back Tuesday, 26 May at 09:00 Paris time" in told(utc(2026, 5, 23, 15, 0))

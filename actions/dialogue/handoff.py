@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.clarification import misunderstandings_in_a_row
 from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client
-from actions.dialogue.tracker_reading import changed_slots, latest_intent, user_intents
+from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, user_intents
 from actions.handoff import (
     CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, reason_for, reason_text, redacted_line, summary,
     wait_for,
@@ -121,11 +121,12 @@ class ActionHandoff(Action):
             opened = await off_loop(client.open, ticket)
         except HandoffError:
             return changed_slots(tracker, {"handoff_state": UNREACHABLE, "handoff_id": None})
-        wait = wait_for(datetime.now(timezone.utc), support_hours(), opened.waiting_ahead)
+        # On the customer's clock when their browser said it (the widget), else support's, named.
+        wait = wait_for(datetime.now(timezone.utc), support_hours(), opened.waiting_ahead, browser_reader(tracker))
         return changed_slots(tracker, {
             "handoff_id": opened.handoff_id, "handoff_state": wait.state,
             "handoff_wait": str(wait.minutes) if wait.minutes else None,
-            "handoff_back_when": wait.back_when, "handoff_timezone": wait.zone_name,
+            "handoff_back_when": wait.back_when,
         })
 
 

@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.date_wording import Reader, reader_from
+from actions.date_wording import Reader, known_locale, known_timezone, reader_from
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
@@ -42,6 +42,14 @@ def latest_reader(tracker: Tracker, fallback: Reader) -> Reader:
     if not isinstance(sent, dict):
         return fallback
     return reader_from(sent.get("timezone"), sent.get("locale"), fallback)
+
+
+def browser_reader(tracker: Tracker, locale: Text = "en_GB") -> Optional[Reader]:
+    """The customer's clock as the widget sent it with the latest message (None when it sent
+    no valid time zone: REST, messaging apps)."""
+    sent = latest_metadata(tracker)
+    zone = known_timezone(sent.get("timezone")) if isinstance(sent, dict) else None
+    return Reader(zone, known_locale(sent.get("locale")) or locale) if zone else None
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:

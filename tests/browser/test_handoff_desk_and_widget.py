@@ -70,6 +70,7 @@ def test_a_person_takes_over_with_the_whole_story_and_gives_the_conversation_bac
     desk.reply("Hi Ana, Maria here. Let me check with the seller.")
     expect(widget.bot.last).to_have_text("Hi Ana, Maria here. Let me check with the seller.")
     expect(page.locator("#support-chat .message.agent .author").last).to_contain_text("Maria")
+    expect(page.locator("#support-chat .row.agent .agent-face").last).to_have_text("M")  # her initial, not the assistant's
     expect(page.locator("#support-chat .person")).to_have_text("Maria from our support team is answering you.")
     expect(page.locator("#support-chat .human")).to_be_hidden()
     screenshot(page, "handoff-widget")
