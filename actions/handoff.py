@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from actions.business_calendar import BusinessCalendar
-from brand.profile import Support
+from brand.profile import DAYS, Support
 from actions.date_wording import DateWording, Reader
 from actions.identity import mask_email
+from actions.log_redaction import EMAIL, ORDER_NUMBER, TOKEN
 
 CONFIG_FILE = Path(__file__).with_name("handoff.yml")
 
@@ -37,9 +38,7 @@ LOGGED_IN, VERIFIED, ANONYMOUS = "logged_in", "verified", "anonymous"
 # order_situation values (domain.yml) that are reasons of their own.
 _SITUATION_REASONS = {"verification_locked": IDENTITY_LOCKED, "verification_paused": IDENTITY_PAUSED,
                       "unavailable": BACKEND_DOWN, "label_expired": LABEL_EXPIRED}
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_IDENTIFIERS = re.compile(r"(?<!\d)\d{8}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TOKENS = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")
+_IDENTIFIERS = re.compile(f"{ORDER_NUMBER.pattern}|{EMAIL.pattern}")
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +81,7 @@ class SupportHours:
         self.hours: Dict[int, Tuple[time, time]] = {}
         for name, span in hours.items():
             start, end = (time.fromisoformat(part.strip()) for part in span.split("-"))
-            self.hours[_DAYS.index(name.lower())] = (start, end)
+            self.hours[DAYS.index(name.lower())] = (start, end)
 
     @classmethod
     def of(cls, support: Support) -> "SupportHours":
@@ -161,7 +160,7 @@ def redacted_line(text: str, who: Who, known_orders: Sequence[str] = ()) -> str:
             return "[email]" if who.status == ANONYMOUS else mask_email(value)
         return value if value in shown else "[order]"
 
-    return _IDENTIFIERS.sub(hide, _TOKENS.sub("[token]", text))
+    return _IDENTIFIERS.sub(hide, TOKEN.sub("[token]", text))
 
 
 def _words(code: Optional[str]) -> str:

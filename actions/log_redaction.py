@@ -6,11 +6,17 @@ every record is redacted when it is created, whoever logged it, a library includ
 import logging
 import re
 
+# Customers' identifiers as they appear in text: the handoff's transcript (actions/handoff.py)
+# and the reading of replies (actions/replies.py) find them with these too.
+TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")  # JWTs (customer tokens)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+ORDER_NUMBER = re.compile(r"(?<!\d)\d{8}(?!\d)")
+
 _RULES = (
-    (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"), "[token]"),  # JWTs (customer tokens)
+    (TOKEN, "[token]"),
     (re.compile(r"(?i)\bbearer\s+\S+"), "Bearer [token]"),  # the backend API token
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\d)\d{8}(?!\d)"), "[order]"),  # order numbers
+    (EMAIL, "[email]"),
+    (ORDER_NUMBER, "[order]"),
 )
 
 

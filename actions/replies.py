@@ -3,7 +3,7 @@ own question ("I don't know it", "yep", "it's 40512351 I think", an e-mail insid
 sentence), and whether they are upset or asking for a person.
 
 Plain Python. The phrases are data in actions/replies.yml, which support staff edit; the
-order number's and e-mail's forms are fixed here.
+order number's and e-mail's forms are those the logs redact (actions/log_redaction.py).
 """
 import re
 from functools import lru_cache
@@ -13,6 +13,7 @@ from typing import Optional
 import yaml
 
 from actions.identity import postcode_in
+from actions.log_redaction import EMAIL, ORDER_NUMBER
 
 PATTERNS_FILE = Path(__file__).with_name("replies.yml")
 
@@ -20,11 +21,9 @@ DOESNT_HAVE = "doesnt_have"  # doesn't have, can't find or doesn't know what was
 YES = "yes"
 NO = "no"
 
-# The marketplace's order numbers have exactly 8 digits (language/entity_patterns.yml).
-_ORDER_NUMBER = re.compile(r"(?<!\d)\d{8}(?!\d)")
-# A run of digits meant as an order number but of the wrong length ("4051235").
+# The marketplace's order numbers have exactly 8 digits (language/entity_patterns.yml,
+# ORDER_NUMBER). A run of digits meant as an order number but of the wrong length ("4051235").
 _DIGITS = re.compile(r"(?<![\w@.])\d{5,12}(?![\w@])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # "my postcode is 75011", "it's SW1A 2HQ", "zip: 10001"
 _POSTCODE_LEAD_IN = re.compile(
     r"^(?:(?:it is|its|it|my|the|delivery|postal|postcode|post code|post|zipcode|zip code|zip|code|is|was)\b[\s:,-]*)+",
@@ -80,7 +79,7 @@ def wants_person(text: Optional[str]) -> bool:
 
 
 def order_number_in(text: Optional[str]) -> Optional[str]:
-    numbers = _ORDER_NUMBER.findall(text or "")
+    numbers = ORDER_NUMBER.findall(text or "")
     # Two numbers in one message: which one is meant is not ours to guess.
     return numbers[0] if len(set(numbers)) == 1 else None
 
@@ -102,7 +101,7 @@ def digits_in(text: Optional[str]) -> bool:
 
 
 def email_in(text: Optional[str]) -> Optional[str]:
-    match = _EMAIL.search(text or "")
+    match = EMAIL.search(text or "")
     return match.group().rstrip(".") if match else None
 
 
