@@ -482,6 +482,11 @@ def test_a_callback_more_than_five_minutes_old_or_ahead_is_refused(tool, seconds
         tool.callback(*signed(message_created(), at=time.time() + seconds))
 
 
+def test_a_callback_signed_at_a_time_no_calendar_holds_is_refused(tool):
+    with pytest.raises(SignatureError):
+        tool.callback(*signed(message_created(), at=10**20))
+
+
 def test_a_callback_four_minutes_old_is_accepted(tool):
     assert len(tool.callback(*signed(message_created(), at=time.time() - 240))) == 1
 

@@ -70,6 +70,17 @@ def check_fresh(sent_at: datetime, now: Optional[datetime] = None) -> None:
         raise SignatureError("signature timestamp outside the 5-minute window")
 
 
+def unix_time(stamp: str, header: str) -> datetime:
+    """A signature's timestamp header in Unix seconds, as a time; anything else (not digits,
+    or a number no calendar holds) is a bad signature, not a server error."""
+    try:
+        if stamp.isascii() and stamp.isdigit():
+            return datetime.fromtimestamp(int(stamp), timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        pass
+    raise SignatureError(f"missing or unreadable {header}")
+
+
 def json_object(body: bytes, what: str) -> Dict[str, Any]:
     """A callback's body as a JSON object; anything else is a ValueError naming `what`
     ("zendesk callback")."""

@@ -36,14 +36,14 @@ You send (POST to the callback URL the service gives you, signed the same way):
 """
 import json
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Dict, List, Mapping, Optional
 
 import httpx
 
 from handoff.ticket_text import ticket_text
-from handoff.tools.base import AGENT_MESSAGE, GIVEN_BACK, RESOLVED, AgentEvent, CustomerMessage, SignatureError, Ticket
-from handoff.tools.http import call, check_fresh, check_same, hmac_sha256, json_object
+from handoff.tools.base import AGENT_MESSAGE, GIVEN_BACK, RESOLVED, AgentEvent, CustomerMessage, Ticket
+from handoff.tools.http import call, check_fresh, check_same, hmac_sha256, json_object, unix_time
 
 _KINDS = {"agent_message": AGENT_MESSAGE, "resolved": RESOLVED, "given_back": GIVEN_BACK}
 
@@ -92,10 +92,9 @@ class WebhookTool:
     def callback(self, headers: Mapping[str, str], body: bytes) -> List[AgentEvent]:
         headers = {key.lower(): value for key, value in headers.items()}
         stamp = headers.get("x-handoff-timestamp", "").strip()
-        if not stamp.isdigit():
-            raise SignatureError("missing or unreadable X-Handoff-Timestamp")
+        sent_at = unix_time(stamp, "X-Handoff-Timestamp")
         check_same(signature(self._secret, stamp, body), headers.get("x-handoff-signature"))
-        check_fresh(datetime.fromtimestamp(int(stamp), timezone.utc))
+        check_fresh(sent_at)
         data = json_object(body, "webhook callback")
         kind = _KINDS.get(data.get("event"))
         if kind is None:
