@@ -1,13 +1,19 @@
 """The return checklist of the help centre, walked one step at a time.
 
 Steps are "1" to "6" (photos, data, account, note in the box, packing, drop-off), then
-"done". A customer who leaves mid-way resumes where they stopped.
+"done". A customer who stops mid-way (or leaves) resumes where they stopped, for the same
+order: by asking for the checklist again in any words, or by a "next" or "carry on" that
+answers nothing else.
 """
 from dataclasses import dataclass
 from typing import Optional
 
 STEPS = ("1", "2", "3", "4", "5", "6")
 DONE = "done"
+
+# What the customer's message does to the checklist shown just before it (`movement`).
+FORWARD, BACK, PAUSE, START = "forward", "back", "pause", "start"
+_AT_A_STEP = {"affirm": FORWARD, "previous_step": BACK, "deny": PAUSE}
 
 
 @dataclass(frozen=True)
@@ -36,3 +42,15 @@ def back(current: Optional[str]) -> str:
     if current not in STEPS:
         return STEPS[0]
     return STEPS[max(STEPS.index(current) - 1, 0)]
+
+
+def movement(intent: Optional[str], step_just_shown: bool) -> str:
+    """What a message does: at a step its buttons' intents (next, back, stop) move through the
+    checklist; anywhere else, asking for it (or carrying on) starts it or resumes it."""
+    return _AT_A_STEP.get(intent or "", START) if step_just_shown else START
+
+
+def carries_on(intent: Optional[str], paused: bool) -> bool:
+    """Whether a yes that answers no question ("next", "carry on", "ok let's continue") means
+    the checklist the customer stopped."""
+    return paused and intent == "affirm"

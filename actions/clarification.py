@@ -1,9 +1,22 @@
 """What to ask when the assistant did not understand a message."""
-from typing import Dict, Iterable, List, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-FALLBACK_INTENT = "nlu_fallback"
+# The assistant's answers that say it did not understand: "did you mean ...?" and "Sorry, I
+# lost track there" (a yes or no that answers nothing).
+MISUNDERSTOOD_ANSWERS = frozenset({"utter_did_you_mean", "utter_default"})
 # Answering "something else" to the suggestions is part of the same misunderstanding.
 NEUTRAL_INTENTS = frozenset({"deny"})
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A customer's message as NLU read it, and what the assistant did in answer."""
+
+    intent: Optional[str]
+    answers: Tuple[str, ...] = ()
+
+
 # Menu buttons that turn the menu's page rather than name a topic.
 NOT_TOPICS = frozenset({"more_topics"})
 
@@ -35,12 +48,14 @@ def suggest_topics(
     return ranked[:count]
 
 
-def misunderstandings_in_a_row(user_intents: Sequence[str]) -> int:
-    """How many of the latest messages in a row the assistant could not understand."""
+def misunderstandings_in_a_row(turns: Sequence[Turn]) -> int:
+    """How many of the latest turns in a row the assistant did not understand: it answered
+    "did you mean ...?" or "I lost track" (MISUNDERSTOOD_ANSWERS). "Something else" in answer
+    to the suggestions is part of the same misunderstanding; any other turn ends the run."""
     count = 0
-    for intent in reversed(user_intents):
-        if intent == FALLBACK_INTENT:
+    for turn in reversed(turns):
+        if MISUNDERSTOOD_ANSWERS & set(turn.answers):
             count += 1
-        elif intent not in NEUTRAL_INTENTS:
+        elif turn.intent not in NEUTRAL_INTENTS:
             break
     return count

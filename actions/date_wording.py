@@ -7,7 +7,8 @@ phrases around them from actions/date_phrases.yml.
 
 The customer's zone and locale are those their browser sent when valid (`Reader`,
 `reader_from`), else the order's. When the customer's clock differs from the seller's (or
-support's), a time of day says whose it is: "by Saturday, 21 November at 05:00 London time".
+support's), a time of day says whose it is: "by Saturday, 21 November at 05:00 your time"
+when their own device told us their zone, else its city ("05:00 London time").
 """
 import re
 from dataclasses import dataclass
@@ -40,10 +41,13 @@ def _day_pattern(locale: str) -> str:
 
 @dataclass(frozen=True)
 class Reader:
-    """Who reads the answer: their IANA time zone ("Europe/London") and Babel locale ("en_GB")."""
+    """Who reads the answer: their IANA time zone ("Europe/London") and Babel locale ("en_GB").
+    own_clock: the zone is the one their own device shows (their browser sent it), so a time
+    on it is "your time"; otherwise (their account's) it is named by its city."""
 
     timezone: str
     locale: str
+    own_clock: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +76,9 @@ def known_locale(value: Any) -> Optional[str]:
 def reader_from(timezone: Any, locale: Any, fallback: Reader) -> Reader:
     """The reader as their browser describes them, each of zone and locale only when valid;
     the fallback's (the order's) otherwise."""
-    return Reader(known_timezone(timezone) or fallback.timezone, known_locale(locale) or fallback.locale)
+    zone = known_timezone(timezone)
+    return Reader(zone or fallback.timezone, known_locale(locale) or fallback.locale,
+                  own_clock=bool(zone) or fallback.own_clock)
 
 
 @lru_cache(maxsize=64)
@@ -87,19 +93,25 @@ def _zone_name(zone: str, locale: str) -> str:
 
 class DateWording:
     def __init__(self, now: datetime, timezone: str, locale: str = "en_GB",
-                 business_timezone: Optional[str] = None, name_zone: bool = False):
+                 business_timezone: Optional[str] = None, name_zone: bool = False, own_clock: bool = False):
         """business_timezone: the seller's (or support's). When given, a time of day is said
         with its zone's name whenever the customer's clock and the business's differ.
-        name_zone: always say it (where the customer's own zone is not known)."""
+        name_zone: always say it (where the customer's own zone is not known).
+        own_clock: timezone is the customer's own device's: its times are "your time"."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.zone = ZoneInfo(timezone)
         self.business_zone = ZoneInfo(business_timezone) if business_timezone else None
         self.name_zone = name_zone
+        self.own_clock = own_clock
         self.locale = locale
         self.today = now.astimezone(self.zone).date()
         phrases = _all_phrases()
         self.phrases = phrases.get(locale.split("_")[0]) or phrases["en"]
+
+    @classmethod
+    def for_reader(cls, now: datetime, reader: Reader, business_timezone: Optional[str] = None) -> "DateWording":
+        return cls(now, reader.timezone, reader.locale, business_timezone, own_clock=reader.own_clock)
 
     def day(self, day: date) -> str:
         """"today", "tomorrow" or "Tuesday, 2 December" (with the year when not this year)."""
@@ -114,18 +126,22 @@ class DateWording:
     def time(self, moment: time) -> str:
         return format_time(moment, format="short", locale=self.locale)
 
-    def _time_in(self, moment: datetime, zone: tzinfo, other: Optional[tzinfo], always: bool = False) -> str:
+    def _time_in(self, moment: datetime, zone: tzinfo, other: Optional[tzinfo], always: bool = False,
+                 yours: bool = False) -> str:
         """moment's time of day where zone is, with zone named when other's clock then shows
-        another time (or always): "05:00 London time"."""
+        another time (or always): "05:00 London time", or "05:00 your time" when zone is the
+        reader's own (a Londoner isn't told "London time" as if it were somewhere else)."""
         local = moment.astimezone(zone)
         text = self.time(local.time())
         if not always and (other is None or local.utcoffset() == moment.astimezone(other).utcoffset()):
             return text
+        if yours:
+            return self.phrases["time_in_own_zone"].format(time=text)
         name = _zone_name(getattr(zone, "key", None) or str(zone), self.locale)
         return self.phrases["time_in_zone"].format(time=text, zone=name)
 
     def _customer_time(self, moment: datetime) -> str:
-        return self._time_in(moment, self.zone, self.business_zone, always=self.name_zone)
+        return self._time_in(moment, self.zone, self.business_zone, always=self.name_zone, yours=self.own_clock)
 
     def short(self, moment: datetime) -> str:
         """A day as a card's step shows it: "20 Nov" (the locale's abbreviated day and month)."""

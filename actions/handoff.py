@@ -125,7 +125,7 @@ def wait_for(now: datetime, hours: SupportHours, waiting_ahead: int, reader: Opt
     if available.open:
         return Wait(OPEN, minutes=hours.expected_wait_minutes * (waiting_ahead + 1))
     zone = str(hours.zone)
-    words = (DateWording(now, reader.timezone, reader.locale, business_timezone=zone) if reader
+    words = (DateWording.for_reader(now, reader, business_timezone=zone) if reader
              else DateWording(now, zone, name_zone=True))
     return Wait(CLOSED, back_when=words.when(available.back_at) if available.back_at else None)
 

@@ -57,7 +57,7 @@ def order_status(order: Order, topic: str, now: datetime, reader: Optional[Reade
     in the reader's time zone and locale (default: the order's), a time of day naming its zone
     when the reader's clock differs from the seller's."""
     reader = reader or order_reader(order)
-    words = DateWording(now, reader.timezone, reader.locale, order.seller.timezone)
+    words = DateWording.for_reader(now, reader, order.seller.timezone)
     values = {"order_item": item_names(order), "order_placed_when": words.when(order.placed_at)}
 
     if order.payment_state == "declined":

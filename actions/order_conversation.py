@@ -36,10 +36,13 @@ ORDER_NUMBER = "order_number"
 VERIFICATION = "verification"
 WHICH_ORDER = "which_order"
 OFFER = "offer"  # "Tell me your order number ... and I'll give you the date for your order"
+PROOF_OFFER = "proof_offer"  # "If you find the e-mail address or postcode on the order, send it to me"
 CHECK_LATER = "check_later"  # "I can't check order ... for 5 minutes": the e-mail or postcode, sent again
 
 # Steps. Those up to UNAVAILABLE are also `order_situation` values (domain.yml).
 GENERAL = "general"  # the help centre's rule for the question, and the offer
+# The same for an order whose number was given but not proved: the offer is to check it.
+GENERAL_UNPROVEN = "general_unproven"
 ASK_ORDER_NUMBER = "ask_order_id"
 CHOOSE_ORDER = "choose_order"  # said as choose_order_2 or choose_order_3
 ASK_VERIFICATION = "ask_verification"
@@ -59,9 +62,9 @@ VERIFY = "verify"  # is this e-mail or postcode the order's?
 ANSWER = "answer"  # look the order up and answer about it
 
 _QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, LOCKED: CHECK_LATER,
-              PAUSED_CHECKS: CHECK_LATER, GENERAL: OFFER}
+              PAUSED_CHECKS: CHECK_LATER, GENERAL: OFFER, GENERAL_UNPROVEN: PROOF_OFFER}
 # Questions whose answer is the e-mail address or the postcode on the order.
-PROOF = (VERIFICATION, CHECK_LATER)
+PROOF = (VERIFICATION, CHECK_LATER, PROOF_OFFER)
 
 # Why a question is asked again (`order_lookup`).
 MISMATCH = "mismatch"
@@ -92,6 +95,7 @@ class Facts:
     wait_s: Optional[int] = None  # how long until the order can be checked again, when it said
     also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
     later: Optional[str] = None  # a second question waiting until the first is answered
+    checklist_paused: bool = False  # a stopped return checklist waits for a "carry on"
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ def next_step(facts: Facts) -> Step:
     if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
         return _step(f, PASS, _asked_topic(f))
     if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
+        if f.intent == "affirm" and f.checklist_paused:
+            # "next", "carry on": the stopped checklist's, not ours.
+            return _step(f, PASS, _asked_topic(f))
         # A yes, a no or a detail after an answer, not a question.
         return _step(f, NOTHING_MORE, _asked_topic(f))
     topic = _topic(f)
@@ -166,7 +173,7 @@ def second_question(facts: Facts, step: Step) -> Tuple[Optional[str], Optional[s
     waiting = facts.also_asked if facts.also_asked not in (None, step.topic) else facts.later
     if waiting is None or waiting == step.topic:
         return None, None
-    if step.kind in (GENERAL, ANSWER):
+    if step.kind in (GENERAL, GENERAL_UNPROVEN, ANSWER):
         return waiting, None
     if step.kind in (ASK_ORDER_NUMBER, CHOOSE_ORDER, ASK_VERIFICATION):
         return None, waiting
@@ -199,8 +206,13 @@ def order_meant(facts: Facts) -> Meant:
             return Meant(picked.number)
     named = orders_named(f.text, f.devices, orders)
     if named is not None:
-        # Something not in any of their orders: they choose, never a guess.
-        return Meant(named[0].number) if len(named) == 1 else Meant(None, tuple((named or orders)[:ORDER_CHOICES]))
+        if len(named) == 1:
+            return Meant(named[0].number)
+        # "my iPhone" with two on the account, while talking about one of them: that one.
+        if f.remembered in [o.number for o in named]:
+            return Meant(f.remembered)
+        # Something not in any of their orders, or several: they choose, never a guess.
+        return Meant(None, tuple((named or orders)[:ORDER_CHOICES]))
     if f.remembered:
         return Meant(f.remembered)
     return Meant(orders[0].number) if len(orders) == 1 else Meant(None, tuple(orders[:ORDER_CHOICES]))
@@ -259,7 +271,7 @@ def _reply(f: Facts) -> Optional[Step]:
     topic = _asked_topic(f)
     if _carries_answer(f):
         return None
-    if f.asked == VERIFICATION and order_number_reply(f.text):
+    if f.asked in (VERIFICATION, PROOF_OFFER) and order_number_reply(f.text):
         # A number like an order number, perhaps mistyped: the customer didn't mean it as a
         # postcode, so it is not checked (nor counted against them).
         return _step(f, ASK_VERIFICATION, topic, lookup=NOT_A_CHECK)
@@ -269,10 +281,14 @@ def _reply(f: Facts) -> Optional[Step]:
         # the wait is over; a yes or a no is only an acknowledgement.
         return _step(f, NOTHING_MORE, topic) if kind in (YES, NO) else None
     if kind in (DOESNT_HAVE, NO):
-        if f.asked == OFFER:
+        if f.asked in (OFFER, PROOF_OFFER):
             return _step(f, NOTHING_MORE, topic)
         if f.asked == WHICH_ORDER and kind == NO:
             return _step(f, ASK_ORDER_NUMBER, topic, order=None, lookup=REQUESTED)
+        if f.asked == VERIFICATION and f.remembered:
+            # They gave the number but can't prove it's theirs: the rule, and the order is
+            # kept, so that the e-mail or postcode found later checks it (never asked again).
+            return _step(f, GENERAL_UNPROVEN, topic)
         # They can't give it: the rule for their question, and the offer stands.
         return _step(f, GENERAL, topic, order=None)
     if kind != YES and f.intent in TOPICS + PASSED_ON:
@@ -280,7 +296,7 @@ def _reply(f: Facts) -> Optional[Step]:
     # "Yes", or meant as an answer but not one we can read: ask again.
     if f.asked == WHICH_ORDER:
         return None
-    if f.asked == VERIFICATION:
+    if f.asked in (VERIFICATION, PROOF_OFFER):
         return _step(f, ASK_VERIFICATION, topic)
     if kind == YES:
         return _step(f, ASK_ORDER_NUMBER, topic, lookup=REQUESTED if f.asked == OFFER else None)
@@ -302,7 +318,7 @@ def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:
     if f.email or f.postcode:
         return _step(f, VERIFY, topic, order=number)
     # The same order number again, where the e-mail or postcode was asked: say what's needed.
-    again = f.asked == VERIFICATION and f.number_given == f.remembered
+    again = f.asked in (VERIFICATION, PROOF_OFFER) and f.number_given == f.remembered
     return _step(f, ASK_VERIFICATION, topic, order=number, lookup=NOT_A_CHECK if again else None)
 
 

@@ -27,7 +27,7 @@ def return_status(order: Order, topic: str, now: datetime, support: Place, reade
     issues labels and handles returns, so a time of day names its zone when the reader's clock
     differs from support's. The label's days are still counted where the order's customer is."""
     reader = reader or order_reader(order)
-    words = DateWording(now, reader.timezone, reader.locale, support.timezone)
+    words = DateWording.for_reader(now, reader, support.timezone)
     values = {"order_item": item_names(order)}
     ret = order.latest_return
     if ret is None:
@@ -57,6 +57,13 @@ def return_status(order: Order, topic: str, now: datetime, support: Place, reade
     if valid.passed(now):
         return Answer(LABEL_EXPIRED, {**values, "return_label_expired_when": words.when(valid.at)})
     return Answer(LABEL_READY, {**values, "return_label_valid_until": words.until(valid)})
+
+
+def sent_back(order: Order) -> bool:
+    """Whether the customer has sent the item back (a return on its way, received or refunded):
+    from then on the return, not the delivery, is where the order stands."""
+    ret = order.latest_return
+    return ret is not None and bool(ret.shipped_at or ret.received_at)
 
 
 def checklist_facts(order: Order) -> dict:

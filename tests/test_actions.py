@@ -60,9 +60,21 @@ def test_more_topics_asked_out_of_the_blue_starts_at_the_first_page():
     assert slots["topics_page"] is None
 
 
+def said(*actions):
+    return tuple({"event": "action", "name": name} for name in actions)
+
+
 def test_clarify_offers_a_person_after_the_second_misunderstanding():
-    slots = run(ActionClarify(), tracker(user("nlu_fallback"), user("deny"), user("nlu_fallback")))
+    slots = run(ActionClarify(), tracker(user("nlu_fallback"), said("action_clarify", "utter_did_you_mean"),
+                                         user("deny"), said("utter_ask_rephrase", "utter_topics"), user("nlu_fallback")))
     assert slots["offer_person"] is True
+
+
+def test_clarify_counts_a_lost_track_as_a_misunderstanding():
+    lost = said("action_unasked_reply", "action_clarify", "utter_default")
+    assert run(ActionClarify(), tracker(user("affirm"), lost, user("affirm")))["offer_person"] is True
+    # an out-of-scope question is understood, just not ours to answer
+    assert run(ActionClarify(), tracker(user("affirm"), lost, user("out_of_scope")))["offer_person"] is False
 
 
 @pytest.mark.parametrize("message", ["this is ridiculous, i want a real person NOW", "this is useless!!"])
@@ -79,9 +91,20 @@ def test_clarify_offers_a_person_at_once_to_someone_upset_or_asking_for_one(mess
     ("return_checklist", "4", "4"),
 ])
 def test_checklist_moves_with_the_customer(intent, saved, step):
-    slots = run(ActionReturnChecklist(), tracker(user(intent), slots={"checklist_step": saved}))
+    slots = run(ActionReturnChecklist(), tracker(said("utter_checklist_step"), user(intent),
+                                                 slots={"checklist_step": saved}))
     assert slots["checklist_step"] == step
     assert slots["checklist_resumed"] is (intent == "return_checklist" and saved == "4")
+
+
+def test_stop_keeps_the_step_and_a_later_yes_resumes_it_rather_than_skipping_one():
+    at_step_4 = {"checklist_step": "4", "checklist_for": "iPhone 12"}
+    stopped = run(ActionReturnChecklist(), tracker(said("utter_checklist_step"), user("deny"), slots=at_step_4))
+    assert stopped["checklist_paused"] is True and stopped["checklist_step"] == "4"
+    carried_on = run(ActionReturnChecklist(), tracker(said("action_unasked_reply"), user("affirm"),
+                                                      slots={**at_step_4, "checklist_paused": True, "device": "iPhone 12"}))
+    assert (carried_on["checklist_step"], carried_on["checklist_resumed"], carried_on["checklist_paused"]) == \
+        ("4", True, False)
 
 
 def test_checklist_names_the_account_for_the_customers_device():
@@ -128,7 +151,7 @@ def test_order_status_says_times_in_the_zone_and_locale_the_widget_sent(real_ord
 
     verified = {"order_id": "40512348", "verified_order": "40512348"}  # Paris customer and seller, not shipped
     sent = {**user("track_order"), "metadata": {"timezone": "America/New_York", "locale": "en-US"}}
-    assert run(ActionOrderStatus(), tracker(sent, slots=verified))["order_ship_by"].endswith("PM New York time")
+    assert run(ActionOrderStatus(), tracker(sent, slots=verified))["order_ship_by"].endswith("PM your time")
     nonsense = {**user("track_order"), "metadata": {"timezone": "Nowhere/At_All", "locale": "xx-YY"}}
     assert "time" not in run(ActionOrderStatus(), tracker(nonsense, slots=verified))["order_ship_by"]
 

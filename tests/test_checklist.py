@@ -1,5 +1,5 @@
 from actions import checklist
-from actions.checklist import DONE, Position
+from actions.checklist import BACK, DONE, FORWARD, PAUSE, START, Position, carries_on, movement
 
 
 def test_starts_at_the_photos():
@@ -29,3 +29,16 @@ def test_walks_back_but_not_before_the_first_step():
     assert checklist.back("1") == "1"
     assert checklist.back(DONE) == "6"
     assert checklist.back(None) == "1"
+
+
+def test_at_a_step_next_back_and_stop_move_and_anything_else_starts_or_resumes():
+    assert [movement(i, step_just_shown=True) for i in ("affirm", "previous_step", "deny", "return_checklist")] == \
+        [FORWARD, BACK, PAUSE, START]
+    # away from a step (after "stop", or later), a "next" or "carry on" resumes rather than skips
+    assert movement("affirm", step_just_shown=False) == START
+
+
+def test_only_a_yes_carries_on_and_only_a_stopped_checklist():
+    assert carries_on("affirm", paused=True)
+    assert not carries_on("deny", paused=True)
+    assert not carries_on("affirm", paused=False)

@@ -80,7 +80,7 @@ def test_checklist_goes_back_and_resumes_where_the_customer_left(chat):
     step3 = chat.text("ok")
     assert "Step 3 of 6" in step3 and "Apple ID" in step3 and "iPhone 12" in step3
     assert "Step 2 of 6" in chat.text("/previous_step")
-    assert "carry on from this step" in chat.text("/deny")
+    assert "pick up from this step" in chat.text("/deny")
     resumed = chat.text("/return_checklist")
     assert "where you left off" in resumed and "Step 2 of 6" in resumed
 
@@ -98,3 +98,11 @@ def test_checklist_finishes(chat):
 ])
 def test_carrier_question_answered_for_that_carrier(chat, question, answer):
     assert answer in chat.text(question)
+
+
+@pytest.mark.parametrize("question", ["what can you help me with?", "what can you do", "how can you help?"])
+def test_what_the_assistant_can_help_with_is_answered_not_declined(chat, question):
+    replies = chat.say(question)
+    said = " ".join(r.get("text", "") for r in replies)
+    assert "can't help" not in said and "Here's what I can help with" in said
+    assert ("Where's my order?", "/track_order") in buttons(replies)

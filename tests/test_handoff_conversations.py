@@ -88,3 +88,11 @@ def test_the_handoff_service_refuses_the_action_servers_calls_without_its_token(
     url = f"http://{assistant.host}:{assistant.handoff_port}/handoffs"
     assert requests.post(url, json={}, timeout=10).status_code == 401
     assert requests.post(url, json={}, headers={"Authorization": "Bearer guessed"}, timeout=10).status_code == 401
+
+
+def test_two_yeses_that_answer_nothing_offer_a_person(chat, assistant):
+    lost = chat.say("yes")
+    assert "lost track" in lost[0]["text"] and not offers_a_person(lost)
+    again = chat.say("ok")
+    assert offers_a_person(again), again
+    assert handed_over(chat, assistant)["ticket"]["reason"] == "misunderstood"

@@ -6,7 +6,7 @@ import pytest
 
 from actions.order_conversation import (
     ANSWER, ASK_ORDER_NUMBER, ASK_VERIFICATION, CHECK_LATER, CHOOSE_ORDER, GENERAL, LIST_ORDERS, LOCKED, MISMATCH,
-    MISMATCH_EMAIL, NOT_A_CHECK, NOTHING_MORE, OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, PAUSED_CHECKS,
+    GENERAL_UNPROVEN, MISMATCH_EMAIL, NOT_A_CHECK, NOTHING_MORE, OFFER, PROOF_OFFER, REQUESTED, OFFER_PERSON, ORDER_NUMBER, PASS, PAUSED_CHECKS,
     UNAVAILABLE, VERIFICATION, VERIFY, OFFER_TOPIC, WHICH_ORDER, Facts, may_see, next_step, question_of,
     second_question, second_step, wait_in_words,
 )
@@ -85,10 +85,10 @@ def test_not_having_the_order_number_gets_the_general_answer_whatever_nlu_said(i
     assert (step.kind, step.topic) == (GENERAL, "track_order")
 
 
-def test_not_having_the_email_or_postcode_gets_the_general_answer_and_forgets_the_number():
+def test_not_having_the_email_or_postcode_gets_the_general_answer_and_keeps_the_number():
     step = next_step(anonymous("order_not_confirmed", "I lost the email", asked=VERIFICATION,
                                topic="shipping_time", remembered="40512348"))
-    assert (step.kind, step.topic, step.order) == (GENERAL, "shipping_time", None)
+    assert (step.kind, step.topic, step.order) == (GENERAL_UNPROVEN, "shipping_time", "40512348")
 
 
 def test_a_number_inside_a_sentence_is_the_answer():
@@ -326,6 +326,15 @@ def test_two_orders_of_that_kind_ask_which_one():
     assert step.kind == CHOOSE_ORDER and step.choices == (IPHONE_13, IPHONE_12)
 
 
+def test_two_orders_of_that_kind_while_talking_about_one_of_them_mean_that_one():
+    step = next_step(logged_in("return_checklist", "what do I need to do before I send my iPhone back?",
+                               devices=("iPhone",), remembered=IPHONE_12.number))
+    assert (step.kind, step.order) == (ANSWER, IPHONE_12.number)
+    # the conversation's order isn't an iPhone: they choose
+    other = next_step(logged_in("track_order", "where's my iphone", devices=("iPhone",), remembered=MACBOOK.number))
+    assert other.kind == CHOOSE_ORDER
+
+
 def test_a_reply_to_which_one_by_what_sets_it_apart():
     asked = logged_in("inform", "the 12", asked=WHICH_ORDER, topic="return_label",
                       offered=("40512345", "40512360"))
@@ -368,3 +377,38 @@ def test_what_the_backend_refused_decides_the_answer(lookup, kind):
     assert step.kind == kind
     if kind == ASK_ORDER_NUMBER:
         assert (step.lookup, step.order) == (lookup, None)
+
+
+# ---- A number given, but not proved ----------------------------------------------------------
+
+def test_without_the_email_or_postcode_the_rule_keeps_the_number_and_offers_to_check_it():
+    asked = anonymous("deny", "I don't have them", asked=VERIFICATION, topic="order_late", remembered="40512351")
+    step = next_step(asked)
+    assert (step.kind, step.topic, step.order) == (GENERAL_UNPROVEN, "order_late", "40512351")
+    assert question_of(step.kind) == PROOF_OFFER
+
+
+@pytest.mark.parametrize("reply, kind", [
+    ("found it, ana.martin@example.com", VERIFY),  # checks the number given before
+    ("75011", VERIFY),
+    ("yes", ASK_VERIFICATION),  # asks for the e-mail, not the number again
+    ("no thanks", NOTHING_MORE),
+    ("I don't know it", NOTHING_MORE),
+])
+def test_after_the_offer_to_check_it_a_reply_is_about_that_order(reply, kind):
+    facts = anonymous("inform", reply, asked=PROOF_OFFER, topic="order_late", remembered="40512351",
+                      email="ana.martin@example.com" if "@" in reply else None,
+                      postcode="75011" if reply == "75011" else None)
+    step = next_step(facts)
+    assert step.kind == kind
+    assert step.order == "40512351"
+
+
+# ---- A stopped checklist --------------------------------------------------------------------
+
+def test_a_yes_after_an_answer_is_passed_on_when_a_checklist_waits():
+    answered = logged_in("affirm", "next", remembered=PIXEL.number, topic="track_order")
+    assert next_step(answered).kind == NOTHING_MORE
+    assert next_step(replace(answered, checklist_paused=True)).kind == PASS
+    # a no still closes
+    assert next_step(replace(answered, intent="deny", text="no", checklist_paused=True)).kind == NOTHING_MORE

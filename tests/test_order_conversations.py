@@ -252,3 +252,26 @@ def test_two_clear_questions_are_answered_not_asked_to_clarify(chat):
     texts = " ".join(a.get("text", "") for a in answers)
     assert "valid for 14 days" in texts and "Print return label" in texts
     assert "Did you mean" not in texts
+
+
+def test_a_number_given_is_never_asked_for_again_when_its_email_is_not_to_hand(chat):
+    assert "What's the e-mail address on order 40512351" in chat.text("my order 40512351 hasn't arrived yet, it's late")
+    general = chat.text("I don't have them")
+    assert "1 business day" in general and "order 40512351" in general
+    assert "order number" not in general, general
+    # the e-mail found later checks that order
+    assert "with UPS" in chat.text("found it: ana.martin@example.com")
+
+
+def test_a_yes_to_checking_later_asks_for_the_email_not_the_number(chat):
+    chat.say("where is 40512351")
+    chat.say("no idea what email i used")
+    again = chat.text("yes")
+    assert "e-mail address on order 40512351" in again and "order number?" not in again, again
+
+
+def test_an_order_returned_since_its_delivery_says_where_the_return_and_refund_stand(chat):
+    chat.log_in_as("cus_ana")
+    chat.say("where is my pixel?")
+    answer = chat.text("and my watch?")
+    assert "Galaxy Watch4" in answer and "received it" in answer and "refund hasn't been made yet" in answer, answer

@@ -7,7 +7,7 @@ from actions.deadlines import Place
 from actions.orders_client import Item, Order, Return, Seller
 from actions.return_answers import (
     LABEL_EXPIRED, LABEL_PENDING, LABEL_READY, NO_RETURN, REFUNDED, RETURN_IN_TRANSIT, RETURN_RECEIVED,
-    checklist_facts, return_status,
+    checklist_facts, return_status, sent_back,
 )
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)  # Wednesday, 11:00 in Paris
@@ -70,3 +70,10 @@ def test_checklist_facts_from_the_customers_return():
                                              "return_carrier": "DHL", "carrier_option": "pickup"}
     assert checklist_facts(order(ret(carrier="UPS", pickup_offered=False)))["carrier_option"] == "dropoff"
     assert checklist_facts(order()) == {"device": "iPhone 12 64GB"}
+
+
+
+def test_an_item_is_sent_back_once_its_return_has_left():
+    assert not sent_back(order()) and not sent_back(order(ret()))
+    assert sent_back(order(ret(shipped_at=NOW - timedelta(days=1))))
+    assert sent_back(order(ret(shipped_at=NOW - timedelta(days=3), received_at=NOW - timedelta(days=1))))

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
                                                         "expired"]),
     ("has the seller received my return? order 40512363", ["left", "with USPS",
                                                            "https://tools.usps.com/go/TrackConfirmAction"]),
-    ("did the seller get my return 40512364", ["The seller received your Galaxy Watch4"]),
+    ("did the seller get my return 40512364", ["You've sent your Galaxy Watch4", "the seller received it",
+                                                "Your refund hasn't been made yet"]),
     ("when do I get my refund for order 40512365", ["refund of €349.00 was made"]),
 ])
 def test_each_return_state_gets_its_personalised_answer(chat, question, says):
@@ -65,3 +66,43 @@ def test_an_unverified_order_number_says_nothing_about_its_delivery(chat):
     chat.say("track order 40512352")  # someone else's, not verified
     answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
     assert "AirPods" not in answer and "FedEx" not in answer
+
+
+def stop_anas_checklist_at_step_4(chat):
+    """Ana (two iPhones on her account) walks her iPhone 12's checklist to step 4 and stops."""
+    chat.log_in_as("cus_ana")
+    assert "Step 1 of 6" in chat.text("what do I need to do before I send my iPhone 12 back?")
+    for _ in range(3):
+        chat.say("next")
+    assert "carry on" in chat.text("stop")
+
+
+@pytest.mark.parametrize("carry_on", [
+    "ok let's carry on with the checklist", "continue", "next", "carry on", "where was I",
+    "continue the checklist for order 40512360", "/return_checklist",  # the button under "stop"
+    "what do I need to do before I send my iPhone back?",  # two iPhones: the one we were on
+])
+def test_a_stopped_checklist_carries_on_from_its_step_for_its_order(chat, carry_on):
+    stop_anas_checklist_at_step_4(chat)
+    step = chat.text(carry_on)
+    assert "Step 4 of 6" in step and "your order number: 40512360" in step, step
+
+
+def test_a_stopped_checklist_carries_on_after_talking_about_another_order(chat):
+    stop_anas_checklist_at_step_4(chat)
+    assert "Pixel 7" in chat.text("where is my pixel?")
+    step = chat.text("ok, let's continue the checklist")
+    assert "Step 4 of 6" in step and "your order number: 40512360" in step, step
+    assert "Step 5 of 6" in chat.text("next")
+
+
+def test_next_after_an_answer_carries_on_with_the_stopped_checklist(chat):
+    stop_anas_checklist_at_step_4(chat)
+    chat.say("where is my pixel?")
+    step = chat.text("next")
+    assert "Step 4 of 6" in step and "40512360" in step, step
+
+
+def test_a_finished_or_never_started_checklist_is_not_carried_on_by_a_yes(chat):
+    chat.log_in_as("cus_ana")
+    assert "Step" not in chat.text("next")

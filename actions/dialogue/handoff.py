@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.clarification import misunderstandings_in_a_row
 from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client
-from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, user_intents
+from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, turns, user_intents
 from actions.handoff import (
     CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, reason_for, reason_text, redacted_line, summary,
     wait_for,
@@ -102,7 +102,7 @@ class ActionHandoff(Action):
         customer = logged_in_customer(tracker)
         who = customer_of(customer, tracker.get_slot("verified_order"))
         reason = reason_for(tracker.get_slot("order_situation"), bool(tracker.get_slot("missing_what")),
-                            misunderstandings_in_a_row(user_intents(tracker)[:-1]))
+                            misunderstandings_in_a_row(turns(tracker)[:-1]))
         order = order_context(tracker, who)
         topics = [intent for intent in user_intents(tracker) if intent in CONTRACT_TOPICS]
         lines = transcript(tracker, who, await _known_orders(customer))

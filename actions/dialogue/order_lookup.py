@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 
 from actions.dialogue.tracker_reading import latest_entities, latest_entity, latest_intent, latest_metadata, previous_action
 from actions.identity import IdentityError, TokenSettings, verified_customer
+from actions.log_redaction import ORDER_NUMBER
 from actions.order_conversation import (
     LIST_ORDERS, PROOF, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
 )
@@ -67,6 +68,7 @@ def conversation_facts(tracker: Tracker) -> Facts:
         offered=tuple(filter(None, (tracker.get_slot(s) for s in CHOICE_SLOTS))) if asked == WHICH_ORDER else (),
         also_asked=(tracker.latest_message.get("also_asked") or {}).get("name"),
         later=tracker.get_slot("later_question"),
+        checklist_paused=bool(tracker.get_slot("checklist_paused")),
     )
 
 
@@ -91,10 +93,14 @@ async def visible_order(number: Text, customer: Optional[Text], verified_order: 
     return order
 
 
-async def meant_visible_order(tracker: Tracker) -> Tuple[Optional[Order], Optional[Meant]]:
+async def meant_visible_order(tracker: Tracker, remembered: Optional[Text] = None
+                              ) -> Tuple[Optional[Order], Optional[Meant]]:
     """The order the latest message is about if this customer may see it (else None), and
-    which order that is; (None, None) when the backend can't say."""
+    which order that is; (None, None) when the backend can't say. remembered: the order to
+    take when the message names none, instead of the conversation's (an order number only)."""
     facts = conversation_facts(tracker)
+    if remembered and ORDER_NUMBER.fullmatch(remembered) and remembered != facts.remembered:
+        facts = replace(facts, remembered=remembered, remembered_things=())
     try:
         if facts.customer and not facts.number_given:
             facts = await learnt(Step(LIST_ORDERS, ""), facts)

@@ -19,7 +19,7 @@ from actions.order_conversation import (
     PAUSED_CHECKS, RETURN_TOPICS, VERIFY, Facts, Step, next_step, second_question, second_step, wait_in_words,
 )
 from actions.orders_client import Order, OrdersError
-from actions.return_answers import return_status
+from actions.return_answers import return_status, sent_back
 from actions.settings import SETTINGS
 
 ANSWER_SLOTS = (
@@ -33,6 +33,8 @@ ANSWER_SLOTS = (
 )
 SUPPORT = Place(SETTINGS.brand.support.holidays, SETTINGS.brand.support.timezone)
 ANSWER_NEXT_QUESTION = "action_answer_next_question"
+# Questions about where an order stands (whether it was confirmed is answered as asked).
+LATEST_STATE_TOPICS = ("track_order", "shipping_time", "order_late")
 # order_turn: what the rules do with the customer's next message (data/rules/faq.yml).
 OPEN, CLOSED, PASSED = "open", "closed", "passed"
 
@@ -40,7 +42,9 @@ OPEN, CLOSED, PASSED = "open", "closed", "passed"
 def answer_about(order: Order, topic: Text, reader: Optional[Reader] = None) -> Answer:
     """reader: the customer's time zone and locale as their browser sent them (default: the order's)."""
     now = datetime.now(timezone.utc)
-    if topic in RETURN_TOPICS:
+    # Once the item is on its way back, the return is where it stands: "and my watch?" gets
+    # the return and its refund, not the delivery of a month ago.
+    if topic in RETURN_TOPICS or (topic in LATEST_STATE_TOPICS and sent_back(order)):
         return return_status(order, topic, now, SUPPORT, reader)
     return order_status(order, topic, now, reader)
 

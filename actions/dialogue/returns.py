@@ -7,12 +7,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import checklist
 from actions.devices import account_check
 from actions.dialogue.order_lookup import meant_visible_order
-from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent
+from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent, previous_action
 from actions.return_answers import checklist_facts
+
+STEP_RESPONSE = "utter_checklist_step"
 
 
 class ActionReturnChecklist(Action):
-    """Moves through the return checklist; utter_checklist_step then shows the step."""
+    """Moves through the return checklist; utter_checklist_step then shows the step (or
+    utter_checklist_paused, when the customer stops)."""
 
     def name(self) -> Text:
         return "action_return_checklist"
@@ -21,22 +24,26 @@ class ActionReturnChecklist(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         saved = tracker.get_slot("checklist_step")
-        intent = latest_intent(tracker)
+        move = checklist.movement(latest_intent(tracker), previous_action(tracker) == STEP_RESPONSE)
+        if move == checklist.PAUSE:
+            return changed_slots(tracker, {"checklist_paused": True})
         resumed = False
         changes = {}
-        if intent in ("affirm", "previous_step"):
+        if move in (checklist.FORWARD, checklist.BACK):
             # Moving through the steps: what we learnt of their return when starting stands.
             own = {name: tracker.get_slot(name) for name in ("return_reason", "return_carrier", "carrier_option")}
         else:
-            order, meant = await meant_visible_order(tracker)
+            # Carrying on after a stop means the stopped checklist's order, unless they name another.
+            stopped_for = tracker.get_slot("checklist_for") if tracker.get_slot("checklist_paused") else None
+            order, meant = await meant_visible_order(tracker, remembered=stopped_for)
             own = checklist_facts(order) if order else {}
             if meant is not None:
                 changes["order_id"] = meant.number
         # What they just named, else the item on their order, else what they named before.
         device = latest_entity(tracker, "device") or own.get("device") or tracker.get_slot("device")
-        if intent == "affirm":
+        if move == checklist.FORWARD:
             step = checklist.forward(saved)
-        elif intent == "previous_step":
+        elif move == checklist.BACK:
             step = checklist.back(saved)
         else:
             # The progress belongs to one order (or, without one, one device): another starts at step 1.
@@ -46,11 +53,26 @@ class ActionReturnChecklist(Action):
             changes["checklist_for"] = belongs_to
         account = account_check(device)
         return changed_slots(tracker, {
-            **changes, "checklist_step": step, "checklist_resumed": resumed, "device": device,
-            "account_check": account.kind, "device_account": account.account,
+            **changes, "checklist_step": step, "checklist_resumed": resumed, "checklist_paused": False,
+            "device": device, "account_check": account.kind, "device_account": account.account,
             "return_reason": own.get("return_reason"), "return_carrier": own.get("return_carrier"),
             "carrier_option": own.get("carrier_option"),
         })
+
+
+class ActionUnaskedReply(Action):
+    """A yes or no that answers no question the assistant asked: a yes carries on with the
+    checklist the customer stopped; otherwise it is a misunderstanding (data/rules say each)."""
+
+    def name(self) -> Text:
+        return "action_unasked_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        resumes = checklist.carries_on(latest_intent(tracker), bool(tracker.get_slot("checklist_paused")))
+        # Always set, even when unchanged: the rules branch on it right after this action.
+        return [SlotSet("unasked_reply", "resume_checklist" if resumes else "unclear")]
 
 
 class ActionReturnCarrier(Action):

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions.clarification import Turn
 from actions.date_wording import Reader, known_locale, known_timezone, reader_from
 
 
@@ -24,6 +25,18 @@ def user_intents(tracker: Tracker) -> List[Text]:
         for event in tracker.events
         if event.get("event") == "user"
     ]
+
+
+def turns(tracker: Tracker) -> List[Turn]:
+    """Every customer message with what the assistant did in answer, oldest first (the
+    latest message's answers so far: none, while its first action runs)."""
+    found: List[Turn] = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            found.append(Turn(((event.get("parse_data") or {}).get("intent") or {}).get("name")))
+        elif event.get("event") == "action" and found and event.get("name") != "action_listen":
+            found[-1] = Turn(found[-1].intent, found[-1].answers + (event.get("name"),))
+    return found
 
 
 def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
@@ -49,7 +62,7 @@ def browser_reader(tracker: Tracker, locale: Text = "en_GB") -> Optional[Reader]
     no valid time zone: REST, messaging apps)."""
     sent = latest_metadata(tracker)
     zone = known_timezone(sent.get("timezone")) if isinstance(sent, dict) else None
-    return Reader(zone, known_locale(sent.get("locale")) or locale) if zone else None
+    return Reader(zone, known_locale(sent.get("locale")) or locale, own_clock=True) if zone else None
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
