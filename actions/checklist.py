@@ -1,9 +1,9 @@
 """The return checklist of the help centre, walked one step at a time.
 
 Steps are "1" to "6" (photos, data, account, note in the box, packing, drop-off), then
-"done". A customer who stops mid-way (or leaves) resumes where they stopped, for the same
-order: by asking for the checklist again in any words, or by a "next" or "carry on" that
-answers nothing else.
+"done". A checklist left mid-way (stopped, or interrupted by another question) waits at its
+step for its order: asking for it again in any words, or a "next", "carry on" or "go back"
+that answers nothing else, picks it up there.
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -50,7 +50,12 @@ def movement(intent: Optional[str], step_just_shown: bool) -> str:
     return _AT_A_STEP.get(intent or "", START) if step_just_shown else START
 
 
-def carries_on(intent: Optional[str], paused: bool) -> bool:
-    """Whether a yes that answers no question ("next", "carry on", "ok let's continue") means
-    the checklist the customer stopped."""
-    return paused and intent == "affirm"
+def waiting(saved: Optional[str]) -> bool:
+    """Whether a checklist was left mid-way, so that it waits at its step."""
+    return saved in STEPS
+
+
+def carries_on(intent: Optional[str], saved: Optional[str]) -> bool:
+    """Whether a message that answers no question ("next", "carry on", "ok let's continue",
+    "go back") means the checklist left mid-way."""
+    return waiting(saved) and intent in ("affirm", "previous_step")

@@ -95,7 +95,7 @@ class Facts:
     wait_s: Optional[int] = None  # how long until the order can be checked again, when it said
     also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
     later: Optional[str] = None  # a second question waiting until the first is answered
-    checklist_paused: bool = False  # a stopped return checklist waits for a "carry on"
+    checklist_waiting: bool = False  # a return checklist left mid-way waits for a "carry on"
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ def next_step(facts: Facts) -> Step:
     if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
         return _step(f, PASS, _asked_topic(f))
     if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
-        if f.intent == "affirm" and f.checklist_paused:
-            # "next", "carry on": the stopped checklist's, not ours.
+        if f.intent == "affirm" and f.checklist_waiting:
+            # "next", "carry on": the waiting checklist's, not ours.
             return _step(f, PASS, _asked_topic(f))
         # A yes, a no or a detail after an answer, not a question.
         return _step(f, NOTHING_MORE, _asked_topic(f))

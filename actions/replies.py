@@ -1,6 +1,7 @@
 """What a customer's typed message says, read without NLU: as a reply to the assistant's
 own question ("I don't know it", "yep", "it's 40512351 I think", an e-mail inside a
-sentence), and whether they are upset or asking for a person.
+sentence), whether they are upset or asking for a person, and whether they mean to carry on
+with something left mid-way.
 
 Plain Python. The phrases are data in actions/replies.yml, which support staff edit; the
 order number's and e-mail's forms are those the logs redact (actions/log_redaction.py).
@@ -40,7 +41,7 @@ _HYPHENATED_POSTCODE = re.compile(r"^(?:\d{3}-\d{4}|\d{4}-\d{3}|\d{5}-\d{4})$")
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     data = yaml.safe_load(PATTERNS_FILE.read_text())
-    found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE, "upset", "wants_person")}
+    found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE, "upset", "wants_person", "carry_on")}
     filler = "|".join(re.escape(f) for f in sorted(data["filler"], key=len, reverse=True))
     for answer in (YES, NO):
         phrases = "|".join(re.escape(p) for p in sorted(data[answer], key=len, reverse=True))
@@ -76,6 +77,11 @@ def upset(text: Optional[str]) -> bool:
 
 def wants_person(text: Optional[str]) -> bool:
     return _found("wants_person", text)
+
+
+def carries_on(text: Optional[str]) -> bool:
+    """Whether the customer means to pick up where they left off ("where were we")."""
+    return _found("carry_on", text)
 
 
 def order_number_in(text: Optional[str]) -> Optional[str]:

@@ -98,13 +98,11 @@ def test_checklist_moves_with_the_customer(intent, saved, step):
 
 
 def test_stop_keeps_the_step_and_a_later_yes_resumes_it_rather_than_skipping_one():
-    at_step_4 = {"checklist_step": "4", "checklist_for": "iPhone 12"}
+    at_step_4 = {"checklist_step": "4", "checklist_for": "iPhone 12", "device": "iPhone 12"}
     stopped = run(ActionReturnChecklist(), tracker(said("utter_checklist_step"), user("deny"), slots=at_step_4))
-    assert stopped["checklist_paused"] is True and stopped["checklist_step"] == "4"
-    carried_on = run(ActionReturnChecklist(), tracker(said("action_unasked_reply"), user("affirm"),
-                                                      slots={**at_step_4, "checklist_paused": True, "device": "iPhone 12"}))
-    assert (carried_on["checklist_step"], carried_on["checklist_resumed"], carried_on["checklist_paused"]) == \
-        ("4", True, False)
+    assert stopped == at_step_4
+    carried_on = run(ActionReturnChecklist(), tracker(said("action_unasked_reply"), user("affirm"), slots=at_step_4))
+    assert (carried_on["checklist_step"], carried_on["checklist_resumed"]) == ("4", True)
 
 
 def test_checklist_names_the_account_for_the_customers_device():

@@ -38,7 +38,7 @@ def test_at_a_step_next_back_and_stop_move_and_anything_else_starts_or_resumes()
     assert movement("affirm", step_just_shown=False) == START
 
 
-def test_only_a_yes_carries_on_and_only_a_stopped_checklist():
-    assert carries_on("affirm", paused=True)
-    assert not carries_on("deny", paused=True)
-    assert not carries_on("affirm", paused=False)
+def test_a_yes_or_back_carries_on_only_with_a_checklist_left_mid_way():
+    assert carries_on("affirm", "4") and carries_on("previous_step", "2")
+    assert not carries_on("deny", "4")
+    assert not carries_on("affirm", None) and not carries_on("affirm", DONE)

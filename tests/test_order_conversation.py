@@ -404,11 +404,11 @@ def test_after_the_offer_to_check_it_a_reply_is_about_that_order(reply, kind):
     assert step.order == "40512351"
 
 
-# ---- A stopped checklist --------------------------------------------------------------------
+# ---- A checklist left mid-way --------------------------------------------------------------------
 
 def test_a_yes_after_an_answer_is_passed_on_when_a_checklist_waits():
     answered = logged_in("affirm", "next", remembered=PIXEL.number, topic="track_order")
     assert next_step(answered).kind == NOTHING_MORE
-    assert next_step(replace(answered, checklist_paused=True)).kind == PASS
+    assert next_step(replace(answered, checklist_waiting=True)).kind == PASS
     # a no still closes
-    assert next_step(replace(answered, intent="deny", text="no", checklist_paused=True)).kind == NOTHING_MORE
+    assert next_step(replace(answered, intent="deny", text="no", checklist_waiting=True)).kind == NOTHING_MORE

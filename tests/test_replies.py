@@ -2,7 +2,7 @@
 import pytest
 
 from actions.replies import (
-    DOESNT_HAVE, NO, YES, digits_in, email_in, order_number_in, order_number_reply, postcode_in_reply, reply_kind,
+    DOESNT_HAVE, NO, YES, carries_on, digits_in, email_in, order_number_in, order_number_reply, postcode_in_reply, reply_kind,
     upset, wants_person,
 )
 
@@ -87,3 +87,14 @@ def test_a_postcode_on_its_own_or_after_a_few_words(reply, postcode):
 ])
 def test_a_reply_that_is_only_a_number_like_an_order_number(reply, digits):
     assert order_number_reply(reply) == digits
+
+
+@pytest.mark.parametrize("text", ["umm where were we", "ok lets get back to it", "can we continue the checklist",
+                                  "where was I", "pick up where we left off", "let's finish the steps"])
+def test_carrying_on_in_common_wordings(text):
+    assert carries_on(text)
+
+
+@pytest.mark.parametrize("text", ["what do I need to do before I send it back?", "where is my order", "back"])
+def test_a_fresh_question_is_not_carrying_on(text):
+    assert not carries_on(text)

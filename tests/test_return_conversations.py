@@ -103,6 +103,17 @@ def test_next_after_an_answer_carries_on_with_the_stopped_checklist(chat):
     assert "Step 4 of 6" in step and "40512360" in step, step
 
 
+def test_a_checklist_interrupted_by_another_question_carries_on_too(chat):
+    chat.log_in_as("cus_ana")
+    chat.say("what do i have to do before sending back my iphone 12")
+    assert "Step 2 of 6" in chat.text("next")
+    chat.say("actually wheres my pixel")
+    assert "Step 2 of 6" in chat.text("go on")
+    chat.say("actually wheres my pixel")
+    step = chat.text("umm where were we")
+    assert "Step 2 of 6" in step and "pick up" in step, step
+
+
 def test_a_finished_or_never_started_checklist_is_not_carried_on_by_a_yes(chat):
     chat.log_in_as("cus_ana")
     assert "Step" not in chat.text("next")

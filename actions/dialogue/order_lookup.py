@@ -8,6 +8,7 @@ from typing import Optional, Text, Tuple
 from rasa_sdk import Tracker
 
 from actions.dialogue.tracker_reading import latest_entities, latest_entity, latest_intent, latest_metadata, previous_action
+from actions import checklist
 from actions.identity import IdentityError, TokenSettings, verified_customer
 from actions.log_redaction import ORDER_NUMBER
 from actions.order_conversation import (
@@ -68,7 +69,7 @@ def conversation_facts(tracker: Tracker) -> Facts:
         offered=tuple(filter(None, (tracker.get_slot(s) for s in CHOICE_SLOTS))) if asked == WHICH_ORDER else (),
         also_asked=(tracker.latest_message.get("also_asked") or {}).get("name"),
         later=tracker.get_slot("later_question"),
-        checklist_paused=bool(tracker.get_slot("checklist_paused")),
+        checklist_waiting=checklist.waiting(tracker.get_slot("checklist_step")),
     )
 
 

@@ -8,6 +8,7 @@ from actions import checklist
 from actions.devices import account_check
 from actions.dialogue.order_lookup import meant_visible_order
 from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent, previous_action
+from actions.replies import carries_on
 from actions.return_answers import checklist_facts
 
 STEP_RESPONSE = "utter_checklist_step"
@@ -26,16 +27,19 @@ class ActionReturnChecklist(Action):
         saved = tracker.get_slot("checklist_step")
         move = checklist.movement(latest_intent(tracker), previous_action(tracker) == STEP_RESPONSE)
         if move == checklist.PAUSE:
-            return changed_slots(tracker, {"checklist_paused": True})
+            return []  # the step stays saved: it waits there
         resumed = False
         changes = {}
         if move in (checklist.FORWARD, checklist.BACK):
             # Moving through the steps: what we learnt of their return when starting stands.
             own = {name: tracker.get_slot(name) for name in ("return_reason", "return_carrier", "carrier_option")}
         else:
-            # Carrying on after a stop means the stopped checklist's order, unless they name another.
-            stopped_for = tracker.get_slot("checklist_for") if tracker.get_slot("checklist_paused") else None
-            order, meant = await meant_visible_order(tracker, remembered=stopped_for)
+            # "Where were we?", "next": the waiting checklist's order, unless they name another;
+            # asked afresh ("what do I do before sending it back?"), the conversation's.
+            text = tracker.latest_message.get("text")
+            resuming = checklist.waiting(saved) and (latest_intent(tracker) != "return_checklist" or carries_on(text))
+            order, meant = await meant_visible_order(
+                tracker, remembered=tracker.get_slot("checklist_for") if resuming else None)
             own = checklist_facts(order) if order else {}
             if meant is not None:
                 changes["order_id"] = meant.number
@@ -53,16 +57,15 @@ class ActionReturnChecklist(Action):
             changes["checklist_for"] = belongs_to
         account = account_check(device)
         return changed_slots(tracker, {
-            **changes, "checklist_step": step, "checklist_resumed": resumed, "checklist_paused": False,
-            "device": device, "account_check": account.kind, "device_account": account.account,
+            **changes, "checklist_step": step, "checklist_resumed": resumed, "device": device, "account_check": account.kind, "device_account": account.account,
             "return_reason": own.get("return_reason"), "return_carrier": own.get("return_carrier"),
             "carrier_option": own.get("carrier_option"),
         })
 
 
 class ActionUnaskedReply(Action):
-    """A yes or no that answers no question the assistant asked: a yes carries on with the
-    checklist the customer stopped; otherwise it is a misunderstanding (data/rules say each)."""
+    """A yes, no or "back" that answers no question the assistant asked: a yes or "back" carries
+    on with a checklist left mid-way; otherwise it is a misunderstanding (data/rules say each)."""
 
     def name(self) -> Text:
         return "action_unasked_reply"
@@ -70,7 +73,7 @@ class ActionUnaskedReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        resumes = checklist.carries_on(latest_intent(tracker), bool(tracker.get_slot("checklist_paused")))
+        resumes = checklist.carries_on(latest_intent(tracker), tracker.get_slot("checklist_step"))
         # Always set, even when unchanged: the rules branch on it right after this action.
         return [SlotSet("unasked_reply", "resume_checklist" if resumes else "unclear")]
 
