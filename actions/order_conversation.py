@@ -96,6 +96,7 @@ class Facts:
     also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
     later: Optional[str] = None  # a second question waiting until the first is answered
     checklist_waiting: bool = False  # a return checklist left mid-way waits for a "carry on"
+    offered_person: bool = False  # the previous message offered a person ("Talk to a person")
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,8 @@ def next_step(facts: Facts) -> Step:
     if f.intent == "missing_package" or (f.intent in PASSED_ON and not _about_an_order(f)):
         return _step(f, PASS, _asked_topic(f))
     if not f.asked and f.intent in ("inform", "deny", "affirm") and not _about_an_order(f):
-        if f.intent == "affirm" and f.checklist_waiting:
-            # "next", "carry on": the waiting checklist's, not ours.
+        if f.intent == "affirm" and (f.checklist_waiting or f.offered_person):
+            # "yes" to "talk to a person?", "next" to a checklist waiting: not ours.
             return _step(f, PASS, _asked_topic(f))
         # A yes, a no or a detail after an answer, not a question.
         return _step(f, NOTHING_MORE, _asked_topic(f))
@@ -278,7 +279,9 @@ def _reply(f: Facts) -> Optional[Step]:
     kind = reply_kind(f.text) or {"deny": NO, "affirm": YES}.get(f.intent)
     if f.asked == CHECK_LATER:
         # Sent again, the e-mail or postcode goes to the backend (above), which says whether
-        # the wait is over; a yes or a no is only an acknowledgement.
+        # the wait is over; a yes takes the person offered, a no is only an acknowledgement.
+        if kind == YES and f.offered_person:
+            return _step(f, PASS, topic)
         return _step(f, NOTHING_MORE, topic) if kind in (YES, NO) else None
     if kind in (DOESNT_HAVE, NO):
         if f.asked in (OFFER, PROOF_OFFER):

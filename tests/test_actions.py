@@ -271,3 +271,25 @@ def test_a_missing_package_button_typed_asks_what_happened_like_the_click(real_o
     told = user("missing_package", ranking=[("missing_package", 0.9), ("track_order", 0.1)],
                 text="someone stole my parcel")
     assert run(ActionMissingPackage(), tracker(told))["missing_what"] == "stolen"
+
+
+def bot(text, *payloads):
+    return {"event": "bot", "text": text, "data": {"buttons": [{"title": p, "payload": p} for p in payloads]}}
+
+
+@pytest.mark.parametrize("before, intent, meant", [
+    ((bot("Would you like to talk to a person?", "/human_handoff"),), "affirm", "accept_person"),
+    ((bot("Sorry, I lost track there."),), "affirm", "unclear"),
+    ((bot("Would you like to talk to a person?", "/human_handoff"),), "deny", "unclear"),
+])
+def test_a_yes_that_answers_no_order_question(before, intent, meant):
+    from actions.dialogue.returns import ActionUnaskedReply
+
+    assert run(ActionUnaskedReply(), tracker(*before, user(intent)))["unasked_reply"] == meant
+
+
+def test_a_yes_carries_on_with_a_checklist_left_mid_way():
+    from actions.dialogue.returns import ActionUnaskedReply
+
+    assert run(ActionUnaskedReply(), tracker(user("affirm"), slots={"checklist_step": "3"}))["unasked_reply"] == \
+        "resume_checklist"

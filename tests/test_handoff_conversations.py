@@ -96,3 +96,13 @@ def test_two_yeses_that_answer_nothing_offer_a_person(chat, assistant):
     again = chat.say("ok")
     assert offers_a_person(again), again
     assert handed_over(chat, assistant)["ticket"]["reason"] == "misunderstood"
+
+
+
+@pytest.mark.parametrize("unhappy", [["this is useless"], ["the thing with the stuff", "no", "the thing with the stuff"]])
+def test_a_typed_yes_takes_the_person_offered(chat, assistant, unhappy):
+    for message in unhappy:
+        replies = chat.say(message)
+    assert offers_a_person(replies)
+    assert "support team" in chat.text("yes please")
+    assert DeskAgent(assistant).latest()["ticket"]["conversation_id"] == chat.sender

@@ -412,3 +412,13 @@ def test_a_yes_after_an_answer_is_passed_on_when_a_checklist_waits():
     assert next_step(replace(answered, checklist_waiting=True)).kind == PASS
     # a no still closes
     assert next_step(replace(answered, intent="deny", text="no", checklist_waiting=True)).kind == NOTHING_MORE
+
+
+
+def test_a_yes_to_a_person_offered_is_passed_on_to_hand_over():
+    offered = anonymous("affirm", "yes please", topic="track_order", offered_person=True)
+    assert next_step(offered).kind == PASS
+    locked = anonymous("affirm", "yes", asked=CHECK_LATER, topic="track_order", remembered="40512350",
+                       offered_person=True)
+    assert next_step(locked).kind == PASS
+    assert next_step(replace(locked, offered_person=False)).kind == NOTHING_MORE

@@ -7,8 +7,10 @@ from typing import Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 
-from actions.dialogue.tracker_reading import latest_entities, latest_entity, latest_intent, latest_metadata, previous_action
 from actions import checklist
+from actions.dialogue.tracker_reading import (
+    latest_entities, latest_entity, latest_intent, latest_metadata, offered_payloads, previous_action,
+)
 from actions.identity import IdentityError, TokenSettings, verified_customer
 from actions.log_redaction import ORDER_NUMBER
 from actions.order_conversation import (
@@ -23,6 +25,7 @@ ORDER_RESPONSE = "utter_order_status"
 TOKENS = TokenSettings(SETTINGS.customer_token_audience, SETTINGS.customer_token_secret,
                        SETTINGS.customer_token_public_key)
 CHOICE_SLOTS = ("choice_1", "choice_2", "choice_3")
+PERSON = "/human_handoff"  # the "Talk to a person" button's payload
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +73,7 @@ def conversation_facts(tracker: Tracker) -> Facts:
         also_asked=(tracker.latest_message.get("also_asked") or {}).get("name"),
         later=tracker.get_slot("later_question"),
         checklist_waiting=checklist.waiting(tracker.get_slot("checklist_step")),
+        offered_person=PERSON in offered_payloads(tracker),
     )
 
 

@@ -6,8 +6,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import checklist
 from actions.devices import account_check
-from actions.dialogue.order_lookup import meant_visible_order
-from actions.dialogue.tracker_reading import changed_slots, latest_entity, latest_intent, previous_action
+from actions.dialogue.order_lookup import PERSON, meant_visible_order
+from actions.dialogue.tracker_reading import (
+    changed_slots, latest_entity, latest_intent, offered_payloads, previous_action,
+)
 from actions.replies import carries_on
 from actions.return_answers import checklist_facts
 
@@ -64,8 +66,9 @@ class ActionReturnChecklist(Action):
 
 
 class ActionUnaskedReply(Action):
-    """A yes, no or "back" that answers no question the assistant asked: a yes or "back" carries
-    on with a checklist left mid-way; otherwise it is a misunderstanding (data/rules say each)."""
+    """A yes, no or "back" that answers no question of the order conversation: a yes to a
+    person offered hands over; a yes or "back" carries on with a checklist left mid-way;
+    anything else is a misunderstanding (data/rules say each)."""
 
     def name(self) -> Text:
         return "action_unasked_reply"
@@ -73,9 +76,15 @@ class ActionUnaskedReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        resumes = checklist.carries_on(latest_intent(tracker), tracker.get_slot("checklist_step"))
+        intent = latest_intent(tracker)
+        if intent == "affirm" and PERSON in offered_payloads(tracker):
+            meant = "accept_person"  # "Would you like to talk to a person?" "yes please"
+        elif checklist.carries_on(intent, tracker.get_slot("checklist_step")):
+            meant = "resume_checklist"
+        else:
+            meant = "unclear"
         # Always set, even when unchanged: the rules branch on it right after this action.
-        return [SlotSet("unasked_reply", "resume_checklist" if resumes else "unclear")]
+        return [SlotSet("unasked_reply", meant)]
 
 
 class ActionReturnCarrier(Action):

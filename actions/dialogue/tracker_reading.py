@@ -39,6 +39,23 @@ def turns(tracker: Tracker) -> List[Turn]:
     return found
 
 
+def offered_payloads(tracker: Tracker) -> List[Text]:
+    """The payloads of the buttons the assistant offered since the customer's message before
+    the latest one: what the latest message may be answering."""
+    offered: List[Text] = []
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif event.get("event") == "bot" and seen_latest:
+            data = event.get("data") or {}
+            buttons = data.get("buttons") or (data.get("custom") or {}).get("quick_replies") or []
+            offered += [b.get("payload") for b in buttons if isinstance(b, dict) and b.get("payload")]
+    return offered
+
+
 def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
     """The metadata the channel sent with the latest user message (REST `metadata`,
     socket.io `customData`)."""
