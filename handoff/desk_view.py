@@ -91,10 +91,31 @@ def _facts(handoff: Handoff) -> List[List[str]]:
     return facts
 
 
+def _lines(handoff: Handoff, messages: List[Message]) -> List[Dict[str, Any]]:
+    """The whole conversation as the agent reads it: the ticket's transcript up to the handoff,
+    where the person took over, then everything said since (the customer, the assistant's
+    promise, the agents), each with who said it and whether it reached the customer."""
+    words = _words()
+    lines = [{"author": line["author"], "name": words["authors"].get(line["author"], line["author"]),
+              "text": line["text"], "at": line["at"], "note": None}
+             for line in handoff.ticket_data().get("transcript", ())]
+    lines.append({"author": "event", "name": None, "text": words["handed_over"],
+                  "at": aware(handoff.created_at).isoformat(), "note": None})
+    for m in messages:
+        author = _from(m)
+        note = None
+        if author != "customer" and m.delivered_at is None:
+            note = words["failed"] if m.failed else words["undelivered"]
+        lines.append({"author": author, "name": m.author if author == "agent" and m.author
+                      else words["authors"][author], "text": m.text, "at": aware(m.created_at).isoformat(),
+                      "note": note})
+    return lines
+
+
 def conversation(handoff: Handoff, moment: datetime) -> Dict[str, Any]:
     messages = _in_order(handoff)
     return {**queue_item(handoff, moment), "ticket": handoff.ticket_data(), "facts": _facts(handoff),
-            "last_message": _last_message(handoff, messages), "messages": [
+            "last_message": _last_message(handoff, messages), "lines": _lines(handoff, messages), "messages": [
                 {"id": m.id, "from": _from(m), "author": m.author, "text": m.text,
                  "at": aware(m.created_at).isoformat(), "delivered": m.delivered_at is not None,
                  "failed": m.failed, "error": m.last_error if m.delivered_at is None else None}

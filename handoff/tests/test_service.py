@@ -477,6 +477,26 @@ def test_what_the_assistant_said_after_the_handoff_is_in_the_conversation_in_tim
         ("assistant", "Someone will answer you here in about 5 minutes."), ("customer", "ok thanks")]
 
 
+def test_the_conversation_reads_as_one_transcript_with_where_the_person_took_over(client, desk, sessions):
+    handoff_id = open_one(client)["id"]
+    with sessions.begin() as session:
+        session.add(Message(handoff_id=handoff_id, direction=FROM_ASSISTANT, source_id="bot-1",
+                            text="Someone will answer you here in about 5 minutes.",
+                            created_at=now() - timedelta(seconds=30), delivered_at=now()))
+    customer_wrote(sessions, handoff_id, "ok thanks", minutes_ago=0.25)
+    assert desk.post(f"/desk/api/handoffs/{handoff_id}/reply", json={"text": "Maria here."}).status_code == 201
+    lines = desk.get(f"/desk/api/handoffs/{handoff_id}").json()["lines"]
+    assert [(line["author"], line["name"], line["text"], line["note"]) for line in lines] == [
+        ("customer", "Customer", "where is my order?", None),
+        ("assistant", "Assistant", "It was delivered on 2 May.", None),
+        ("customer", "Customer", "I never got it, I want a person", None),
+        ("event", None, "Handed over to a person", None),
+        ("assistant", "Assistant", "Someone will answer you here in about 5 minutes.", None),
+        ("customer", "Customer", "ok thanks", None),
+        ("agent", "Maria", "Maria here.", "not delivered yet"),
+    ]
+
+
 def test_the_desk_takes_no_callbacks(client, sessions):
     handoff_id = open_one(client)["id"]
     body = json.dumps({"event": "resolved", "external_id": handoff_id}).encode()
