@@ -5,6 +5,8 @@
 const POLL_MS = 1000;
 let current = null; // the id of the conversation on screen
 let shown = ""; // what is drawn, to redraw only on change
+const transcript = document.getElementById("transcript");
+let following = true; // the agent is at the end of the transcript: new lines stay in view
 
 async function api(path, options = {}) {
   const response = await fetch(`/desk/api${path}`, {
@@ -55,7 +57,7 @@ function line(l) {
 
 function drawConversation(c) {
   document.getElementById("conversation").hidden = false;
-  document.getElementById("reason").textContent = `${c.who}: ${c.reason}`;
+  document.getElementById("reason").textContent = `${c.who} · ${c.waiting}`;
   document.getElementById("summary").textContent = c.summary;
   document.getElementById("last-message").textContent = c.last_message || "";
   document.querySelector(".summary .last").hidden = !c.last_message;
@@ -64,9 +66,7 @@ function drawConversation(c) {
   c.facts.forEach(([term, value]) => context.append(element("dt", {}, term), element("dd", {}, value)));
   // Only the transcript scrolls: keep the agent's place in it, or follow new lines if they were
   // at the end (or just opened the conversation).
-  const transcript = document.getElementById("transcript");
-  const opened = transcript.dataset.id !== c.id;
-  const following = opened || transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+  if (transcript.dataset.id !== c.id) following = true;
   const kept = transcript.scrollTop;
   transcript.replaceChildren(...c.lines.map(line));
   transcript.dataset.id = c.id;
@@ -90,6 +90,11 @@ async function refresh() {
     document.getElementById("status").textContent = error.message;
   }
 }
+
+transcript.addEventListener("scroll", () => {
+  following = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+});
+window.addEventListener("resize", () => { if (following) transcript.scrollTop = transcript.scrollHeight; });
 
 document.getElementById("queue").addEventListener("click", (event) => {
   const link = event.target.closest("a[data-id]");
