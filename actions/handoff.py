@@ -194,7 +194,7 @@ def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequ
     words = config()["summary"]
     parts = [f"{_customer(who)}.", f"{reason_text(reason)}."]
     if order and order.get("number"):
-        item, state = order.get("item") or "item unknown", _order_state(order)
+        item, state = order.get("item") or config()["details"]["unknown_item"], _order_state(order)
         parts.append(words["order"].format(order_id=order["number"], order_item=item, order_state=state) if state
                      else words["order_no_state"].format(order_id=order["number"], order_item=item))
     if topics:
@@ -213,7 +213,7 @@ def details(who: Who, order: Optional[Dict[str, Any]]) -> List[Tuple[str, str]]:
     if not (order and order.get("number")):
         return facts
     facts.append((words["order"], words["order_value"].format(order_id=order["number"],
-                                                               order_item=order.get("item") or "item unknown")))
+                                                               order_item=order.get("item") or words["unknown_item"])))
     state = _order_state(order)
     if state:
         facts.append((words["state"], state))

@@ -27,7 +27,9 @@ def _who(customer: Dict[str, Any]) -> str:
 def _about(order: Optional[Dict[str, Any]]) -> Optional[str]:
     if not order or not order.get("number"):
         return None
-    return _words()["order"].format(order_id=order["number"], order_item=order.get("item") or "")
+    if not order.get("item"):
+        return order["number"]
+    return _words()["order"].format(order_id=order["number"], order_item=order["item"])
 
 
 def _waited(since: datetime, moment: datetime) -> str:
