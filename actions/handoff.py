@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -137,11 +137,12 @@ class Who:
     status: str  # LOGGED_IN, VERIFIED or ANONYMOUS
     customer_id: Optional[str] = None
     verified_order: Optional[str] = None
+    name: Optional[str] = None  # a logged-in customer's full name, for the agent only
 
 
-def customer_of(customer_id: Optional[str], verified_order: Optional[str]) -> Who:
+def customer_of(customer_id: Optional[str], verified_order: Optional[str], name: Optional[str] = None) -> Who:
     if customer_id:
-        return Who(LOGGED_IN, customer_id=customer_id)
+        return Who(LOGGED_IN, customer_id=customer_id, name=name)
     if verified_order:
         return Who(VERIFIED, verified_order=verified_order)
     return Who(ANONYMOUS)
@@ -163,28 +164,65 @@ def redacted_line(text: str, who: Who, known_orders: Sequence[str] = ()) -> str:
     return _IDENTIFIERS.sub(hide, TOKEN.sub("[token]", text))
 
 
-def _words(code: Optional[str]) -> str:
-    return (code or "").replace("_", " ")
+def _words(code: str) -> str:
+    return code.replace("_", " ")
 
 
-def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequence[str],
-            last_message: Optional[str]) -> str:
-    """The paragraph at the top of the agent's view: who, why, the order, the topics, and
-    the last thing the customer said."""
-    words = config()["summary"]
-    parts: List[str] = []
+def topic_names(intents: Sequence[str]) -> List[str]:
+    """The topics asked about, in words, each once, in the order first asked."""
+    names = config()["topics"]
+    return list(dict.fromkeys(names.get(intent) or _words(intent) for intent in intents))
+
+
+def _order_state(order: Dict[str, Any]) -> Optional[str]:
+    # Only where the order stood: the slot also holds where the conversation stood ("ask_order_id").
+    return config()["order_states"].get(order.get("situation") or "")
+
+
+def _customer(who: Who) -> str:
+    words = config()["customer"]
     if who.status == LOGGED_IN:
-        parts.append(words["logged_in"].format(customer_id=who.customer_id))
-    elif who.status == VERIFIED:
-        parts.append(words["verified"].format(order_id=who.verified_order))
-    else:
-        parts.append(words["anonymous"])
-    parts.append(words["reason"].format(reason=reason_text(reason)))
+        return words["logged_in"].format(name=who.name) if who.name else words["logged_in_no_name"]
+    if who.status == VERIFIED:
+        return words["verified"].format(order_id=who.verified_order)
+    return words["anonymous"]
+
+
+def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequence[str]) -> str:
+    """The paragraph at the top of the agent's view: who, why, the order, the topics. (The
+    customer's latest message is the desk's to show: they may write more after this.)"""
+    words = config()["summary"]
+    parts = [f"{_customer(who)}.", f"{reason_text(reason)}."]
     if order and order.get("number"):
-        parts.append(words["order"].format(order_id=order["number"], order_item=order.get("item") or "item unknown",
-                                           order_state=_words(order.get("situation")) or "state unknown"))
+        item, state = order.get("item") or config()["details"]["unknown_item"], _order_state(order)
+        parts.append(words["order"].format(order_id=order["number"], order_item=item, order_state=state) if state
+                     else words["order_no_state"].format(order_id=order["number"], order_item=item))
     if topics:
-        parts.append(words["topics"].format(topics=", ".join(dict.fromkeys(_words(t) for t in topics))))
-    if last_message:
-        parts.append(words["last"].format(last=last_message))
+        parts.append(words["topics"].format(topics=", ".join(topic_names(topics))))
     return " ".join(parts)
+
+
+def details(who: Who, order: Optional[Dict[str, Any]]) -> List[Tuple[str, str]]:
+    """The facts under the summary, each a label and its value in words: who the customer is,
+    what they proved, the order and what the assistant computed about it."""
+    words, labels = config()["details"], config()["order_facts"]
+    proved = {LOGGED_IN: words["proved_logged_in"], ANONYMOUS: words["proved_nothing"],
+              VERIFIED: words["proved_verified"].format(order_id=who.verified_order)}[who.status]
+    facts = [(words["customer"], who.name if who.status == LOGGED_IN and who.name else words["guest"]),
+             (words["proved"], proved)]
+    if not (order and order.get("number")):
+        return facts
+    facts.append((words["order"], words["order_value"].format(order_id=order["number"],
+                                                               order_item=order.get("item") or words["unknown_item"])))
+    state = _order_state(order)
+    if state:
+        facts.append((words["state"], state))
+    facts += [(label, str(order[name])) for name, label in labels.items() if order.get(name) not in (None, "")]
+    return facts
+
+
+def tapped(payload: str, offered: Iterable[Dict[str, Any]], intent: Optional[str]) -> str:
+    """What a customer who tapped a button read on it: the title of the button with this payload
+    among those offered (the latest first), else their intent in words."""
+    title = next((b.get("title") for b in offered if b.get("payload") == payload and b.get("title")), None)
+    return title or _words(intent or payload.lstrip("/").split("{")[0])

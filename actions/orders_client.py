@@ -179,6 +179,14 @@ class OrderSummary:
     item_kinds: Tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Customer:
+    """A customer's full name, for the agent a conversation is handed to: never said by the assistant."""
+
+    id: str
+    name: str
+
+
 class _GetRetry(Retry):
     """urllib3's Retry, except that a read that timed out is not tried again: a backend that
     was too slow once is likely slow again, and the customer is waiting."""
@@ -230,6 +238,10 @@ class OrdersClient:
         return [OrderSummary(o["number"], _time(o["placed_at"]), tuple(i["name"] for i in o["items"]),
                              tuple(i["device_kind"] for i in o["items"]))
                 for o in self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}/orders")]
+
+    def customer(self, customer_id: str) -> Customer:
+        answer = self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}")
+        return Customer(answer["id"], answer["name"])
 
     def _get(self, path: str):
         return self._send("GET", path)

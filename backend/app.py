@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.models import Customer, FailedVerification, Order, Shipment
-from backend.schemas import ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
+from backend.schemas import CustomerName, ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
 from backend.settings import Settings, VerificationLimits
 
 logger = logging.getLogger(__name__)
@@ -165,6 +165,16 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
         checks.record(db, request.order_number, source)
         now_refused = checks.refusal(db, request.order_number, source)
         return VerificationResult(verified=False, retry_after_s=now_refused.retry_after_s if now_refused else None)
+
+    @app.get("/customers/{customer_id}", response_model=CustomerName, responses=ERRORS,
+             dependencies=[Depends(authorised)])
+    def customer_name(customer_id: Annotated[str, Path(max_length=32)], db: Db):
+        """The customer's full name, for the support agent a logged-in customer's conversation is
+        handed to (never said by the assistant)."""
+        customer = db.get(Customer, customer_id)
+        if customer is None:
+            raise HTTPException(404, "no such customer")
+        return CustomerName(id=customer.id, name=customer.full_name)
 
     @app.get("/customers/{customer_id}/orders", response_model=List[OrderSummary], responses=ERRORS,
              dependencies=[Depends(authorised)])

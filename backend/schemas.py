@@ -1,5 +1,6 @@
 """What the API returns: the order as the assistant may see it. Names, phone numbers,
-addresses and payment details are deliberately absent."""
+addresses and payment details are deliberately absent from it; a customer's name comes only
+from its own route (CustomerName), for the support agent a conversation is handed to."""
 from datetime import datetime
 from decimal import Decimal
 from typing import List, Literal, Optional
@@ -117,3 +118,11 @@ class OrderSummary(Model):
     number: str
     placed_at: datetime
     items: List[ItemView]
+
+
+class CustomerName(BaseModel):
+    """A logged-in customer's full name, for the person who takes over their conversation: the
+    assistant never says it. Nothing else about the customer."""
+
+    id: str
+    name: str

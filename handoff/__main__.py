@@ -2,6 +2,7 @@
 delivery worker, in one process."""
 import logging
 import sys
+from datetime import timedelta
 
 import uvicorn
 
@@ -35,7 +36,7 @@ def main() -> int:
         logging.info("Desk agent %r created; its password is in %s", DEMO_AGENT[0], demo)
     sessions = connect(settings.database_url)
     worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token),
-                    Conversations(settings.tracker_db_url))
+                    Conversations(settings.tracker_db_url), timedelta(minutes=settings.acknowledge_every_min))
     stop = start(worker, settings.poll_s)
     try:
         uvicorn.run(create_app(settings, sessions, tool), host=settings.host, port=settings.port, log_level="warning")

@@ -16,12 +16,10 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff import agents
+from handoff import agents, desk_view
 from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
 from handoff.settings import Settings
-from handoff.store import (
-    GIVEN_BACK, OPEN_STATUSES, RESOLVED, TO_AGENT, DeskSession, Handoff, aware, now,
-)
+from handoff.store import GIVEN_BACK, OPEN_STATUSES, RESOLVED, DeskSession, Handoff, aware, now
 from handoff.tools.base import AgentTool, SignatureError
 
 logger = logging.getLogger(__name__)
@@ -42,6 +40,13 @@ class Line(BaseModel):
         return at
 
 
+class Detail(BaseModel):
+    """A fact for the agent, in words: "Return label valid", "until Tuesday, 8 December"."""
+
+    label: str = Field(max_length=200)
+    text: str = Field(max_length=2_000)
+
+
 class TicketIn(BaseModel):
     """What the action server sends (actions/dialogue/handoff.py)."""
 
@@ -51,6 +56,7 @@ class TicketIn(BaseModel):
     reason_text: str = Field(max_length=500)
     summary: str = Field(max_length=5_000)
     customer: Dict[str, Any]
+    details: List[Detail] = Field(default=[], max_length=50)
     order: Optional[Dict[str, Any]] = None
     topics: List[str] = []
     transcript: List[Line] = Field(default=[], max_length=500)
@@ -201,17 +207,13 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
                                     .order_by(Handoff.created_at)).all()
         ended = session.scalars(select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES))
                                 .order_by(Handoff.ended_at.desc()).limit(20)).all()
-        return [_overview(h) for h in [*open_ones, *ended]]
+        moment = now()
+        return [desk_view.queue_item(h, moment) for h in [*open_ones, *ended]]
 
     @app.get("/desk/api/handoffs/{handoff_id}")
     def conversation(handoff_id: str, desk_session: DeskSession = Depends(agent),
                      session: Session = Depends(database, scope="function")):
-        handoff = found(session, handoff_id)
-        return {**_overview(handoff), "ticket": handoff.ticket_data(), "messages": [
-            {"id": m.id, "from": "customer" if m.direction == TO_AGENT else "agent", "author": m.author,
-             "text": m.text, "at": aware(m.created_at).isoformat(), "delivered": m.delivered_at is not None,
-             "failed": m.failed, "error": m.last_error if m.delivered_at is None else None}
-            for m in handoff.messages]}
+        return desk_view.conversation(found(session, handoff_id), now())
 
     @app.post("/desk/api/handoffs/{handoff_id}/reply", status_code=201)
     def reply(handoff_id: str, body: Reply, desk_session: DeskSession = Depends(agent),
@@ -238,11 +240,3 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
 def _hashed(token: str) -> str:
     """Sessions are stored by their token's hash: a copy of the database opens no desk."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _overview(handoff: Handoff) -> Dict[str, Any]:
-    ticket = handoff.ticket_data()
-    return {"id": handoff.id, "status": handoff.status, "reason": ticket["reason_text"], "summary": ticket["summary"],
-            "channel": handoff.channel, "agent": handoff.agent_name, "since": aware(handoff.created_at).isoformat(),
-            "customer_messages": sum(1 for m in handoff.messages if m.direction == TO_AGENT),
-            "solved": handoff.solved, "back_with_assistant": handoff.resumed_at is not None}

@@ -1,43 +1,70 @@
-"""What customers write while a person has their conversation, read from Rasa's own record of
-it: the SQL tracker store's `events` table (SQLite by default, PostgreSQL when scaled out).
-Reading the store Rasa already writes costs the conversation nothing; an event broker would
-copy every event of every conversation for this one reader."""
+"""What is said while a person has the conversation, read from Rasa's own record of it: the SQL
+tracker store's `events` table (SQLite by default, PostgreSQL when scaled out). Reading the
+store Rasa already writes costs the conversation nothing; an event broker would copy every
+event of every conversation for this one reader.
+
+Both sides are read: what the customer writes (for the agent), and what the assistant tells
+the customer after the handoff opened (the wait it promised), so the agent reads the
+conversation as the customer saw it. The tracker is the one record of both; the ticket the
+action server sends holds the conversation up to the handoff only."""
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Collection, List
+from typing import Any, Collection, Dict, List, Optional
 
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from handoff.rasa_api import AGENT_KEY, NOTICE_KEY
+from handoff.wording import WORDING
 
 # Rows are re-read this far back: with several Rasa servers writing, a lower id can commit
 # after a higher one was read. Messages seen twice are stored once (store.Message.source_id).
 RESCAN = 200
 # At most this many messages a round; the rest next round.
 LIMIT = 500
+CUSTOMER, ASSISTANT = "customer", "assistant"
 
 
 @dataclass(frozen=True)
-class CustomerText:
+class Said:
     event_id: int
     conversation_id: str
     message_id: str
-    text: str
+    author: str  # CUSTOMER or ASSISTANT
+    text: str  # a tapped button's payload ("/human_handoff") in words
     at: datetime
+    intent: Optional[str] = None  # the customer's, as Rasa's NLU read it
+
+
+def _customer_words(event: Dict[str, Any]) -> str:
+    # The channel sends a tapped button as its payload; the customer read its title.
+    said = event.get("text") or ""
+    if not said.startswith("/"):
+        return said
+    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or said[1:].split("{")[0]
+    return WORDING["tapped"].get(intent) or intent.replace("_", " ")
+
+
+def _assistant_words(event: Dict[str, Any]) -> Optional[str]:
+    metadata = event.get("metadata") or {}
+    if AGENT_KEY in metadata or NOTICE_KEY in metadata:
+        return None  # this service sent it, and has it already
+    # A card's sentence is in its custom payload (the website widget's answers).
+    return event.get("text") or ((event.get("data") or {}).get("custom") or {}).get("text")
 
 
 class Conversations:
     def __init__(self, tracker_db_url: str):
         self._engine = create_engine(tracker_db_url)
 
-    def customer_messages_after(self, position: int, conversation_ids: Collection[str],
-                                limit: int = LIMIT) -> List[CustomerText]:
-        """What the customers of these conversations wrote after event `position` (and the
-        RESCAN before it), oldest first, at most `limit`."""
+    def said_after(self, position: int, conversation_ids: Collection[str], limit: int = LIMIT) -> List[Said]:
+        """What the customers of these conversations wrote, and the assistant told them, after
+        event `position` (and the RESCAN before it), oldest first, at most `limit`."""
         if not conversation_ids:
             return []
-        query = text("SELECT id, sender_id, data FROM events WHERE type_name = 'user' AND id > :after "
-                     "AND sender_id IN :conversations ORDER BY id LIMIT :limit"
+        query = text("SELECT id, sender_id, type_name, data FROM events WHERE type_name IN ('user', 'bot') "
+                     "AND id > :after AND sender_id IN :conversations ORDER BY id LIMIT :limit"
                      ).bindparams(bindparam("conversations", expanding=True))
         try:
             with self._engine.connect() as connection:
@@ -46,12 +73,27 @@ class Conversations:
         except (OperationalError, ProgrammingError):
             return []  # Rasa hasn't created its store yet
         found = []
-        for event_id, sender_id, data in rows:
+        for event_id, sender_id, type_name, data in rows:
             event = json.loads(data)
-            found.append(CustomerText(event_id, sender_id, event.get("message_id") or f"event-{event_id}",
-                                      event.get("text") or "",
-                                      datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc)))
+            at = datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc)
+            if type_name == "user":
+                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+                found.append(Said(event_id, sender_id, event.get("message_id") or f"event-{event_id}", CUSTOMER,
+                                  _customer_words(event), at, intent))
+            elif (said := _assistant_words(event)) is not None:
+                found.append(Said(event_id, sender_id, f"event-{event_id}", ASSISTANT, said, at))
         return found
+
+    def slots(self, conversation_id: str, names: Collection[str]) -> Dict[str, Any]:
+        """The latest values of these slots in the conversation (unset ones are absent)."""
+        query = text("SELECT action_name, data FROM events WHERE sender_id = :conversation AND type_name = 'slot' "
+                     "AND action_name IN :names ORDER BY id").bindparams(bindparam("names", expanding=True))
+        try:
+            with self._engine.connect() as connection:
+                rows = connection.execute(query, {"conversation": conversation_id, "names": sorted(names)}).all()
+        except (OperationalError, ProgrammingError):
+            return {}
+        return {name: json.loads(data).get("value") for name, data in rows}
 
     def last_event_id(self) -> int:
         try:

@@ -1,5 +1,6 @@
-"""Rasa's HTTP API, as the handoff service uses it: an agent's message to the customer on the
-channel they last wrote from, and the conversation handed back to the assistant.
+"""Rasa's HTTP API, as the handoff service uses it: an agent's message (or the service's own
+acknowledgement) to the customer on the channel they last wrote from, and the conversation
+handed back to the assistant.
 
 Rasa runs with --enable-api and --auth-token; the token goes in the `token` query parameter,
 as Rasa expects. One error type, RasaError, for every failure.
@@ -11,7 +12,10 @@ import httpx
 
 # Sent with an agent's message (BotUttered metadata): the widget shows who is answering.
 AGENT_KEY = "agent"
-
+# Sent with the service's own message to the customer (an acknowledgement): it is stored
+# already, so reading the conversation back (handoff/conversations.py) skips it, as it skips
+# agents' messages.
+NOTICE_KEY = "handoff_notice"
 
 
 class RasaError(Exception):
@@ -49,6 +53,10 @@ class RasaApi:
     def agent_says(self, conversation_id: str, text: str, agent_name: Optional[str]) -> None:
         self._events(conversation_id, [{"event": "bot", "text": text,
                                         "metadata": {AGENT_KEY: {"name": agent_name or "Support"}}}])
+
+    def notify(self, conversation_id: str, text: str) -> None:
+        """The service's own message to the customer, said as the assistant (no agent's name)."""
+        self._events(conversation_id, [{"event": "bot", "text": text, "metadata": {NOTICE_KEY: True}}])
 
     def hand_back(self, conversation_id: str, outcome: str, agent_name: Optional[str]) -> None:
         """Resumes the assistant (ConversationResumed) and has it say so: utter_handoff_back

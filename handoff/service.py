@@ -98,4 +98,5 @@ def ticket_of(handoff: Handoff) -> base.Ticket:
         transcript=tuple(base.Line(line["author"], line["text"], datetime.fromisoformat(line["at"]))
                          for line in data.get("transcript", ())),
         created_at=datetime.fromisoformat(data["created_at"]),
+        details=tuple((detail["label"], detail["text"]) for detail in data.get("details", ())),
     )

@@ -43,6 +43,9 @@ class Settings:
     tool_settings: Dict[str, str]
     agents_file: Path
     poll_s: float
+    # A customer who asks for a person again while none has answered is told they're in the
+    # queue at most once in this many minutes.
+    acknowledge_every_min: float = 5
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -61,4 +64,5 @@ class Settings:
             tool_settings=tool_settings,
             agents_file=agents_file(),
             poll_s=float(os.environ.get("HANDOFF_POLL_S", "0.5")),
+            acknowledge_every_min=float(os.environ.get("HANDOFF_ACKNOWLEDGE_EVERY_MIN", "5")),
         )

@@ -21,6 +21,9 @@ OPEN_STATUSES = (WAITING, ACTIVE)
 # Message.direction
 TO_AGENT = "to_agent"  # the customer wrote: goes to the tool
 TO_CUSTOMER = "to_customer"  # an agent wrote: goes to the customer's channel
+FROM_ASSISTANT = "from_assistant"  # the assistant told the customer (the wait it promised): shown to agents
+ACKNOWLEDGEMENT = "acknowledgement"  # the service answers a second request for a person: goes to the customer
+SAID_TO_CUSTOMER = (TO_CUSTOMER, ACKNOWLEDGEMENT)  # what the worker delivers to the customer's channel
 
 # Retries of a delivery that failed: doubling, up to a minute, never given up.
 MAX_BACKOFF_S = 60

@@ -1,29 +1,28 @@
 """The deliveries, in a loop: new handoffs opened in the tool, what customers write forwarded to
-it, agents' replies brought to the customer's channel, ended handoffs handed back to the
-assistant. Everything it delivers is in the database first; a delivery that fails is retried
+it (and a second request for a person acknowledged), agents' replies brought to the customer's
+channel, ended handoffs handed back to the assistant. Everything it delivers is in the database first; a delivery that fails is retried
 with backoff (store.failed_delivery), so a restart of any service loses nothing."""
 import logging
 import threading
-from pathlib import Path
+from datetime import timedelta
 from typing import Optional
 
-import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
-
-from handoff.conversations import LIMIT, Conversations
+from handoff import acknowledgement
+from handoff.conversations import ASSISTANT, LIMIT, Conversations, Said
 from handoff.rasa_api import RasaApi, RasaError
 from handoff.service import ticket_of
 from handoff.store import (
-    OPEN_STATUSES, TO_AGENT, TO_CUSTOMER, Cursor, Handoff, Message, aware, due, failed_delivery, is_due, now,
-    holding_conversations, holding_handoff_for,
+    ACKNOWLEDGEMENT, FROM_ASSISTANT, OPEN_STATUSES, SAID_TO_CUSTOMER, TO_AGENT, WAITING, Cursor, Handoff, Message,
+    aware, due, failed_delivery, is_due, now, holding_conversations, holding_handoff_for,
 )
 from handoff.tools.base import AgentTool, CustomerMessage, ToolError
+from handoff.wording import WORDING
 
 logger = logging.getLogger(__name__)
 CURSOR = "tracker_events"
-WORDING = yaml.safe_load((Path(__file__).with_name("wording.yml")).read_text())
 # The website widget shows who wrote a message (channels/website.py); other channels can't.
 SHOWS_AUTHOR = ("socketio",)
 
@@ -36,8 +35,10 @@ def as_sent(message: Message) -> str:
 
 
 class Worker:
-    def __init__(self, sessions: sessionmaker, tool: AgentTool, rasa: RasaApi, conversations: Conversations):
+    def __init__(self, sessions: sessionmaker, tool: AgentTool, rasa: RasaApi, conversations: Conversations,
+                 acknowledge_every: timedelta = timedelta(minutes=5)):
         self.sessions, self.tool, self.rasa, self.conversations = sessions, tool, rasa, conversations
+        self.acknowledge_every = acknowledge_every
 
     def run(self, stop: threading.Event, poll_s: float) -> None:
         while not stop.is_set():
@@ -46,15 +47,16 @@ class Worker:
 
     def step(self) -> None:
         # Each part on its own: one that fails (a bug, a database lock) must not hold up the others.
-        for part in (self.read_customer_messages, self.open_in_tool, self.forward_to_tool,
+        for part in (self.read_conversations, self.open_in_tool, self.forward_to_tool,
                      self.deliver_to_customers, self.hand_back):
             try:
                 part()
             except Exception:
                 logger.exception("handoff worker: %s failed; tried again next round", part.__name__)
 
-    def read_customer_messages(self) -> None:
-        """Stores what customers wrote since the handoff, from Rasa's tracker store."""
+    def read_conversations(self) -> None:
+        """Stores what was said since the handoff, from Rasa's tracker store: what customers
+        wrote (for the agent) and what the assistant told them (the wait it promised)."""
         with self.sessions.begin() as session:
             cursor = session.get(Cursor, CURSOR)
             if cursor is None:
@@ -67,18 +69,39 @@ class Worker:
             # agent's, so the cursor moves on past them.
             newest = self.conversations.last_event_id()
             holding = holding_conversations(session)
-            found = self.conversations.customer_messages_after(cursor.position, holding)
-            for message in found:
-                handoff = holding_handoff_for(session, message.conversation_id)
-                if handoff is None or message.at <= aware(handoff.created_at):
+            found = self.conversations.said_after(cursor.position, holding)
+            for said in found:
+                handoff = holding_handoff_for(session, said.conversation_id)
+                if handoff is None or said.at <= aware(handoff.created_at) or not said.text:
                     continue
                 seen = session.scalars(select(Message.id).where(Message.handoff_id == handoff.id,
-                                                                Message.source_id == message.message_id)).first()
-                if not seen and message.text:
-                    session.add(Message(handoff_id=handoff.id, direction=TO_AGENT, text=message.text,
-                                        source_id=message.message_id, created_at=message.at))
+                                                                Message.source_id == said.message_id)).first()
+                if seen:
+                    continue
+                if said.author == ASSISTANT:  # the customer has read it: nothing to deliver
+                    session.add(Message(handoff_id=handoff.id, direction=FROM_ASSISTANT, text=said.text,
+                                        source_id=said.message_id, created_at=said.at, delivered_at=said.at))
+                    continue
+                session.add(Message(handoff_id=handoff.id, direction=TO_AGENT, text=said.text,
+                                    source_id=said.message_id, created_at=said.at))
+                self._acknowledge(session, handoff, said)
             read_up_to = max(m.event_id for m in found) if len(found) >= LIMIT else newest
             cursor.position = max(cursor.position, read_up_to)
+
+    def _acknowledge(self, session: Session, handoff: Handoff, said: Said) -> None:
+        """A second request for a person, while none has answered, gets an answer (delivered
+        like an agent's message, below): at most one every `acknowledge_every`."""
+        if said.intent != acknowledgement.PERSON_REQUEST or handoff.status != WAITING:
+            return
+        last = aware(session.scalar(select(func.max(Message.created_at)).where(
+            Message.handoff_id == handoff.id, Message.direction == ACKNOWLEDGEMENT)))
+        if not acknowledgement.due(said.at, last, self.acknowledge_every):
+            return
+        told = acknowledgement.WaitTold.from_slots(
+            self.conversations.slots(handoff.conversation_id, acknowledgement.WAIT_SLOTS))
+        session.add(Message(handoff_id=handoff.id, direction=ACKNOWLEDGEMENT, source_id=f"ack-{said.message_id}",
+                            text=acknowledgement.acknowledgement(told, aware(handoff.created_at), said.at),
+                            created_at=said.at))
 
     def open_in_tool(self) -> None:
         with self.sessions() as session:
@@ -126,7 +149,7 @@ class Worker:
     def deliver_to_customers(self) -> None:
         with self.sessions() as session:
             pending = session.scalars(select(Message).where(
-                Message.direction == TO_CUSTOMER, Message.delivered_at.is_(None), Message.failed.is_(False))
+                Message.direction.in_(SAID_TO_CUSTOMER), Message.delivered_at.is_(None), Message.failed.is_(False))
                 .order_by(Message.id)).all()
             blocked = set()  # in order, as above
             for message in pending:
@@ -134,10 +157,13 @@ class Worker:
                     blocked.add(message.handoff_id)
                     continue
                 try:
-                    self.rasa.agent_says(message.handoff.conversation_id, as_sent(message), message.author)
+                    if message.direction == ACKNOWLEDGEMENT:
+                        self.rasa.notify(message.handoff.conversation_id, message.text)
+                    else:
+                        self.rasa.agent_says(message.handoff.conversation_id, as_sent(message), message.author)
                     message.delivered_at = now()
                 except RasaError as error:
-                    logger.warning("delivering an agent's message failed: %s", error)
+                    logger.warning("delivering a message to the customer failed: %s", error)
                     failed_delivery(message, str(error), error.retry)
                     blocked.add(message.handoff_id)
                 session.commit()
@@ -147,7 +173,8 @@ class Worker:
             ended = due(session, select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES),
                                                        Handoff.listening_at.is_(None)))
             for handoff in ended:
-                if any(m.direction == TO_CUSTOMER and m.delivered_at is None and not m.failed for m in handoff.messages):
+                if any(m.direction in SAID_TO_CUSTOMER and m.delivered_at is None and not m.failed
+                       for m in handoff.messages):
                     continue  # the agent's last words first
                 try:
                     # Two steps, each done once: a retry never says the hand-back twice.

@@ -1,19 +1,28 @@
 """Handing over to a person (actions/handoff.py): why, the wait, and what the agent reads."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from rasa_sdk import Tracker
+
+from actions import order_answers, return_answers
 from actions.handoff import (
     ANONYMOUS, BACKEND_DOWN, CUSTOMER_ASKED, IDENTITY_LOCKED, IDENTITY_PAUSED, LABEL_EXPIRED, LOGGED_IN, MISSING_PACKAGE,
-    MISUNDERSTOOD, VERIFIED, SupportHours, Who, customer_of, reason_for, redacted_line, summary, wait_for,
+    MISUNDERSTOOD, VERIFIED, SupportHours, Who, config as handoff_config, customer_of, details, reason_for,
+    redacted_line, summary, wait_for,
 )
-from actions.date_wording import Reader
+from actions.date_wording import DateWording, Reader
+from actions.deadlines import Deadline
+from actions.dialogue.handoff import CONTRACT_TOPICS, ORDER_FACTS, transcript
 from tools.services import ROOT
 
+PARIS = ZoneInfo("Europe/Paris")
 NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM
 
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+RESPONSES = DOMAIN["responses"]
 
 PARIS_HOURS = SupportHours({"monday": "09:00-18:00", "tuesday": "09:00-18:00", "wednesday": "09:00-18:00",
                             "thursday": "09:00-18:00", "friday": "09:00-18:00", "saturday": "10:00-16:00"},
@@ -97,19 +106,119 @@ def test_tokens_never_show():
     assert "eyJ" not in redacted_line("token eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl", Who(LOGGED_IN, "cus_ana"))
 
 
-def test_the_summary_says_who_why_which_order_what_and_the_last_words():
-    text = summary(CUSTOMER_ASKED, Who(LOGGED_IN, customer_id="cus_ana"),
-                   {"number": "40512348", "item": "MacBook Air 13 (2020)", "situation": "not_shipped_yet"},
-                   ["shipping_time", "order_late", "shipping_time"], "i want a real person")
-    assert text == ("Logged-in customer cus_ana. The customer asked for a person. "
-                    "Order 40512348: MacBook Air 13 (2020), not shipped yet. Asked about: shipping time, order late. "
-                    "Last message: \"i want a real person\"")
+def test_the_summary_reads_like_a_colleagues_note():
+    text = summary(CUSTOMER_ASKED, Who(LOGGED_IN, customer_id="cus_ana", name="Ana Martin"),
+                   {"number": "40512348", "item": "MacBook Air 13 (2020)", "situation": "awaiting_shipment"},
+                   ["shipping_time", "order_late", "shipping_time"])
+    assert text == ("Ana Martin, logged in to their account. The customer asked for a person. "
+                    "Order 40512348, MacBook Air 13 (2020): confirmed, waiting to ship. "
+                    "Asked about: when it ships, a late order.")
+
+
+def test_no_code_reaches_the_agent():
+    """Customer ids, situations and intent names are the assistant's, not the agent's words."""
+    text = summary(LABEL_EXPIRED, Who(LOGGED_IN, customer_id="cus_ana", name="Ana Martin"),
+                   {"number": "40512360", "item": "iPhone 12 64GB", "situation": "label_ready",
+                    "question": "return_label"},
+                   ["return_label", "return_label", "return_checklist", "return_checklist", "return_checklist"])
+    facts = details(Who(LOGGED_IN, customer_id="cus_ana", name="Ana Martin"),
+                    {"number": "40512360", "item": "iPhone 12 64GB", "situation": "label_ready",
+                     "question": "return_label"})
+    read = text + " ".join(f"{label}: {value}" for label, value in facts)
+    for code in ("cus_ana", "logged_in", "label_ready", "return_label", "return_checklist", "_"):
+        assert code not in read
+    assert "Asked about: the return label, the return checklist." in text  # each topic once
+
+
+def test_a_logged_in_customer_without_a_name_on_file_is_still_said_in_words():
+    text = summary(CUSTOMER_ASKED, Who(LOGGED_IN, customer_id="cus_ana"), None, [])
+    assert text.startswith("A logged-in customer") and "cus_ana" not in text
 
 
 def test_an_anonymous_summary_says_what_is_hidden_and_leaves_unknown_parts_out():
-    text = summary(MISUNDERSTOOD, Who(ANONYMOUS), None, [], None)
-    assert text.startswith("Anonymous customer, not verified")
+    text = summary(MISUNDERSTOOD, Who(ANONYMOUS), None, [])
+    assert text.startswith("A guest who proved nothing")
     assert "misunderstood the customer twice" in text and "Order" not in text
+
+
+@pytest.mark.parametrize("who, customer, proved", [
+    (Who(LOGGED_IN, customer_id="cus_ana", name="Ana Martin"), "Ana Martin", "logged in to their account"),
+    (Who(VERIFIED, verified_order="40512351"), "Guest",
+     "order 40512351 is theirs (its e-mail address or delivery postcode)"),
+    (Who(ANONYMOUS), "Guest", "nothing: order numbers and e-mail addresses in the transcript are hidden"),
+])
+def test_the_agent_reads_who_the_customer_is_and_what_they_proved(who, customer, proved):
+    assert details(who, None)[:2] == [("Customer", customer), ("Proved", proved)]
+
+
+def test_the_order_facts_read_as_a_note_without_saying_anything_twice():
+    words = DateWording(utc(2026, 12, 1, 9, 0), "Europe/Paris", "en_GB")
+    order = {"number": "40512360", "item": "iPhone 12 64GB", "situation": "label_ready", "question": "return_label",
+             "placed": words.when(utc(2026, 11, 20, 9, 0)),
+             "ships": words.by(Deadline(utc(2026, 11, 21, 23, 0), end_of_day=True, zone=PARIS)),
+             "label_valid": words.until(Deadline(utc(2026, 12, 8, 23, 0), end_of_day=True, zone=PARIS)),
+             "refund": "€349.00"}
+    facts = details(Who(LOGGED_IN, customer_id="cus_ana", name="Ana Martin"), order)
+    assert facts[2:] == [
+        ("Order", "40512360, iPhone 12 64GB"),
+        ("State", "return label ready, not used yet"),
+        ("Placed", "Friday, 20 November at 10:00"),
+        ("Seller ships it", "by the end of Saturday, 21 November"),
+        ("Return label valid", "until the end of Tuesday, 8 December, 7 days from now"),
+        ("Refund", "€349.00"),
+    ]
+    for label, value in facts:  # "label valid until: until ..." said "until" twice
+        assert label.split()[-1].lower() != value.split()[0].lower(), (label, value)
+
+
+def test_every_topic_and_order_state_has_words_support_staff_can_edit():
+    words = handoff_config()
+    assert set(CONTRACT_TOPICS) <= set(words["topics"])
+    states = {value for module in (order_answers, return_answers) for name, value in vars(module).items()
+              if name.isupper() and isinstance(value, str)}
+    assert states <= set(words["order_states"]), states - set(words["order_states"])
+    shown_elsewhere = {"item", "situation", "question"}  # with the order, as its state, as a topic
+    assert set(ORDER_FACTS) - shown_elsewhere <= set(words["order_facts"])
+
+
+# ---- A button the customer tapped, as the agent reads it -----------------------------------------
+
+def bot(text, buttons=(), custom=False):
+    data = {"custom": {"text": text, "buttons": list(buttons)}} if custom else {"buttons": list(buttons)}
+    return {"event": "bot", "text": None if custom else text, "data": data, "timestamp": 1_764_580_000}
+
+
+def tapped(payload, intent):
+    return {"event": "user", "text": payload, "timestamp": 1_764_580_001,
+            "parse_data": {"text": payload, "intent": {"name": intent}, "entities": []}}
+
+
+def said(*events):
+    conversation = Tracker("someone", {}, {}, list(events), False, None, {}, "action_listen")
+    return [line["text"] for line in transcript(conversation, Who(ANONYMOUS), [], DOMAIN)]
+
+
+def test_a_tapped_button_reads_as_its_title_not_its_intent():
+    assert said(bot("Was your problem solved?", [{"title": "Yes, solved", "payload": "/affirm"},
+                                                 {"title": "No", "payload": "/deny"}]),
+                tapped("/affirm", "affirm"))[-1] == "Yes, solved"
+
+
+def test_a_card_buttons_title_and_an_order_choice_read_as_shown():
+    assert said(bot("Delivered.", [{"title": "I didn't receive it", "payload": "/missing_package"}], custom=True),
+                tapped("/missing_package", "missing_package"))[-1] == "I didn't receive it"
+    choice = '/inform{"order_id": "40512348"}'
+    assert said(bot("Which order?", [{"title": "MacBook Air 13 (2020)", "payload": choice}]),
+                tapped(choice, "inform"))[-1] == "MacBook Air 13 (2020)"
+
+
+def test_a_button_from_outside_the_transcript_reads_as_the_assistants_title_for_it():
+    # The widget's own "Talk to a person" and its welcome menu are not bot messages.
+    assert said(tapped("/human_handoff", "human_handoff")) == ["Talk to a person"]
+
+
+def test_an_intent_no_button_offers_reads_as_words():
+    assert said(tapped("/bot_challenge", "bot_challenge")) == ["bot challenge"]
 
 
 # ---- What the customer is told, at fixed clocks, in domain.yml's words ---------------------------

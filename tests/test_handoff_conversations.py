@@ -62,7 +62,9 @@ def test_an_expired_return_label(chat, assistant):
     handoff = handed_over(chat, assistant)
     assert handoff["ticket"]["reason"] == "label_expired"
     assert handoff["ticket"]["order"]["number"] == "40512362"
-    assert handoff["ticket"]["customer"] == {"status": "logged_in", "id": "cus_cleo", "verified_order": None}
+    assert handoff["ticket"]["customer"] == {"status": "logged_in", "id": "cus_cleo", "verified_order": None,
+                                             "name": "Cleo Evans"}
+    assert handoff["summary"].startswith("Cleo Evans, logged in to their account.")
 
 
 def test_the_order_system_down_when_the_customer_needs_an_answer(chat, assistant):

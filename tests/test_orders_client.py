@@ -37,6 +37,13 @@ def test_a_customers_orders(client):
     assert orders == sorted(orders, key=lambda o: o.placed_at, reverse=True)
 
 
+def test_a_customers_name_and_an_unknown_customer(client):
+    assert client.customer("cus_cleo").name == "Cleo Evans"
+    with pytest.raises(OrdersError) as error:
+        client.customer("nobody")
+    assert error.value.kind == NOT_FOUND
+
+
 @pytest.mark.parametrize("number", ["99999999", "00000000"])
 def test_unknown_order_is_not_found(client, number):
     with pytest.raises(OrdersError) as error:

@@ -1,6 +1,7 @@
 """Handing the conversation to a person, and the customer's rating after: read the tracker,
 let actions/handoff.py decide, call the handoff service, set slots; domain.yml says the words."""
 import logging
+from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
@@ -14,8 +15,8 @@ from actions.clarification import misunderstandings_in_a_row
 from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client
 from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, turns, user_intents
 from actions.handoff import (
-    CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, reason_for, reason_text, redacted_line, summary,
-    wait_for,
+    CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, details, reason_for, reason_text, redacted_line, summary,
+    tapped, wait_for,
 )
 from actions.handoff_client import HandoffClient, HandoffError
 from actions.order_conversation import TOPICS
@@ -27,13 +28,15 @@ logger = logging.getLogger(__name__)
 # handoff_state (domain.yml): a person answers now (OPEN), later (CLOSED), or couldn't be reached.
 UNREACHABLE = "unreachable"
 TRANSCRIPT_LINES = 100
-# What the agent sees of the order: the slots the order conversation set, by their meaning.
+# What the agent sees of the order: the slots the order conversation set, by their meaning. The
+# slots hold phrases ("by the end of today", "until Tuesday, ..."): the names don't repeat their
+# first word, and actions/handoff.yml labels them for the agent.
 ORDER_FACTS = {
     "item": "order_item", "situation": "order_situation", "question": "order_topic", "placed": "order_placed_when",
-    "confirmed": "order_confirmed_when", "ship_by": "order_ship_by", "shipped": "order_shipped_when",
+    "confirmed": "order_confirmed_when", "ships": "order_ship_by", "shipped": "order_shipped_when",
     "carrier": "order_carrier", "tracking": "order_tracking_url", "delivery_estimate": "order_delivery_estimate",
     "delivered": "order_delivered_when", "last_tracking_event": "order_last_event",
-    "label_valid_until": "return_label_valid_until", "label_expired": "return_label_expired_when",
+    "label_valid": "return_label_valid_until", "label_expired": "return_label_expired_when",
     "return_shipped": "return_shipped_when", "return_received": "return_received_when",
     "refund": "refund_amount", "refunded": "refunded_when",
 }
@@ -52,20 +55,41 @@ def support_hours() -> SupportHours:
     return SupportHours.of(SETTINGS.brand.support)
 
 
-def _said(event: Dict[Text, Any]) -> Text:
+def _buttons(data: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The buttons of a bot message or a response (a card's are in its custom payload)."""
+    found = []
+    for source in (data, data.get("custom") or {}):
+        for key in ("buttons", "quick_replies"):
+            found += [b for b in source.get(key) or [] if isinstance(b, dict)]
+    return found
+
+
+def _domain_buttons(domain: DomainDict) -> List[Dict[Text, Any]]:
+    # Buttons the widget shows without a bot message in the tracker ("Talk to a person", the
+    # welcome's topics) carry the payloads of the domain's own buttons: their titles are there,
+    # the most used title of a payload first ("Talk to a person" before "Try again").
+    used = Counter((b.get("payload"), b.get("title")) for variations in (domain.get("responses") or {}).values()
+                   for variation in variations or [] for b in _buttons(variation))
+    return [{"payload": payload, "title": title} for (payload, title), _ in used.most_common()]
+
+
+def _said(event: Dict[Text, Any], offered: List[Dict[Text, Any]]) -> Text:
     # A card's sentence is in its custom payload (the website widget's order and label answers).
     text = event.get("text") or ((event.get("data") or {}).get("custom") or {}).get("text") or ""
-    if text.startswith("/"):  # a button's payload
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:]
-        return f"(tapped: {intent.replace('_', ' ')})"
+    if event.get("event") == "user" and text.startswith("/"):  # a button's payload: its title was shown
+        return tapped(text, offered, ((event.get("parse_data") or {}).get("intent") or {}).get("name"))
     return text
 
 
-def transcript(tracker: Tracker, who: Who, known_orders: List[Text]) -> List[Dict[Text, Any]]:
-    lines = []
+def transcript(tracker: Tracker, who: Who, known_orders: List[Text], domain: DomainDict) -> List[Dict[Text, Any]]:
+    lines, offered = [], _domain_buttons(domain)
     for event in tracker.events:
         author = {"user": "customer", "bot": "assistant"}.get(event.get("event"))
-        said = _said(event) if author else ""
+        if not author:
+            continue
+        said = _said(event, offered)
+        if author == "assistant":  # its buttons first, then older ones, then the domain's
+            offered = _buttons(event.get("data") or {}) + offered
         if said.strip():
             lines.append({"author": author, "text": redacted_line(said, who, known_orders),
                           "at": datetime.fromtimestamp(event.get("timestamp") or 0, timezone.utc).isoformat()})
@@ -90,6 +114,16 @@ async def _known_orders(customer: Optional[Text]) -> List[Text]:
         return []
 
 
+async def _name_of(customer: Optional[Text]) -> Optional[Text]:
+    """A logged-in customer's full name, for the agent (never said to the customer)."""
+    if not customer:
+        return None
+    try:
+        return (await off_loop(orders_client().customer, customer)).name
+    except OrdersError:
+        return None  # the agent reads "a logged-in customer": the handoff must not wait on it
+
+
 class ActionHandoff(Action):
     """Opens a handoff with the whole story (why, who, the order, the topics, the redacted
     transcript, a summary on top) and says when a person will answer; action_wait_for_agent
@@ -100,19 +134,20 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         customer = logged_in_customer(tracker)
-        who = customer_of(customer, tracker.get_slot("verified_order"))
+        who = customer_of(customer, tracker.get_slot("verified_order"), await _name_of(customer))
         reason = reason_for(tracker.get_slot("order_situation"), bool(tracker.get_slot("missing_what")),
                             misunderstandings_in_a_row(turns(tracker)[:-1]))
         order = order_context(tracker, who)
         topics = [intent for intent in user_intents(tracker) if intent in CONTRACT_TOPICS]
-        lines = transcript(tracker, who, await _known_orders(customer))
-        last = next((line["text"] for line in reversed(lines) if line["author"] == "customer"), None)
         ticket = {
             "conversation_id": tracker.sender_id, "channel": tracker.get_latest_input_channel() or "unknown",
             "reason": reason, "reason_text": reason_text(reason),
-            "summary": summary(reason, who, order, topics, last),
-            "customer": {"status": who.status, "id": who.customer_id, "verified_order": who.verified_order},
-            "order": order, "topics": topics, "transcript": lines,
+            "summary": summary(reason, who, order, topics),
+            "customer": {"status": who.status, "id": who.customer_id, "verified_order": who.verified_order,
+                         "name": who.name},
+            "details": [{"label": label, "text": text} for label, text in details(who, order)],
+            "order": order, "topics": topics,
+            "transcript": transcript(tracker, who, await _known_orders(customer), domain),
         }
         client = handoff_client()
         try:

@@ -64,12 +64,17 @@ def test_a_customers_orders_newest_first(client):
     assert numbers[0] == "40512345" and set(numbers) == {"40512345", "40512348", "40512351", "40512360", "40512364"}
 
 
+def test_a_customers_name_for_the_agent_who_takes_over_and_nothing_else(client):
+    assert client.get("/customers/cus_ana").json() == {"id": "cus_ana", "name": "Ana Martin"}
+
+
 @pytest.mark.parametrize("path, status, code", [
     ("/orders/99999999", 404, "not_found"),
     ("/orders/1234", 422, "invalid"),
     ("/orders/4051234x", 422, "invalid"),
     ("/orders/%3Cscript%3E", 422, "invalid"),
     ("/customers/nobody/orders", 404, "not_found"),
+    ("/customers/nobody", 404, "not_found"),
 ])
 def test_bad_requests_get_a_4xx_with_a_json_error(client, path, status, code):
     response = client.get(path)
@@ -80,8 +85,9 @@ def test_bad_requests_get_a_4xx_with_a_json_error(client, path, status, code):
 def test_the_api_token_is_required(client, authorization):
     anonymous = TestClient(client.app)
     headers = {"Authorization": authorization} if authorization else {}
-    response = anonymous.get("/orders/40512351", headers=headers)
-    assert response.status_code == 401 and response.json()["error"] == "unauthorized"
+    for path in ("/orders/40512351", "/customers/cus_ana"):
+        response = anonymous.get(path, headers=headers)
+        assert response.status_code == 401 and response.json()["error"] == "unauthorized"
 
 
 def test_health_needs_no_token(client):

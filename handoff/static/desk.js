@@ -5,6 +5,8 @@
 const POLL_MS = 1000;
 let current = null; // the id of the conversation on screen
 let shown = ""; // what is drawn, to redraw only on change
+const transcript = document.getElementById("transcript");
+let following = true; // the agent is at the end of the transcript: new lines stay in view
 
 async function api(path, options = {}) {
   const response = await fetch(`/desk/api${path}`, {
@@ -29,50 +31,46 @@ function time(iso) {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-const CHANNELS = { socketio: "website chat", rest: "REST API" };
-const channel = (name) => CHANNELS[name] || name;
-const STATUS = { waiting: "waiting", active: "answering", resolved: "resolved", given_back: "given back" };
-
+// The service says everything in words (handoff/wording.yml): this page only draws it.
 function drawQueue(handoffs) {
   const queue = document.getElementById("queue");
   queue.replaceChildren();
   if (!handoffs.length) queue.append(element("li", { class: "empty" }, "Nobody is waiting."));
   for (const h of handoffs) {
     const link = element("a", { href: `#${h.id}`, "data-id": h.id },
-      element("span", { class: `badge ${h.status}` }, STATUS[h.status] || h.status), " ",
-      element("strong", {}, h.reason),
-      element("span", { class: "meta" }, `since ${time(h.since)} · ${channel(h.channel)}${h.agent ? ` · ${h.agent}` : ""}`));
+      element("span", { class: "top" }, element("strong", { class: "who" }, h.who),
+        element("span", { class: `badge ${h.status}` }, h.status_name || h.status)),
+      ...(h.about ? [element("span", { class: "about" }, h.about)] : []),
+      element("span", { class: "reason" }, h.reason),
+      element("span", { class: "meta" }, `${h.waiting} · ${h.channel_name}`));
     if (h.id === current) link.setAttribute("aria-current", "true");
     queue.append(element("li", {}, link));
   }
 }
 
-function line(author, who, text, at, extra = "") {
-  return element("li", { class: `${author} ${extra}`.trim() },
-    element("span", { class: "who" }, `${who} · ${time(at)}`), text);
+function line(l) {
+  if (l.author === "event") return element("li", { class: "event" }, `${l.text} · ${time(l.at)}`);
+  const who = [l.name, time(l.at), l.note].filter(Boolean).join(" · ");
+  return element("li", { class: `${l.author}${l.note ? " undelivered" : ""}` },
+    element("span", { class: "who" }, who), l.text);
 }
 
 function drawConversation(c) {
   document.getElementById("conversation").hidden = false;
-  document.getElementById("reason").textContent = `${c.reason} (${STATUS[c.status] || c.status})`;
+  document.getElementById("reason").textContent = `${c.who} · ${c.waiting}`;
   document.getElementById("summary").textContent = c.summary;
+  document.getElementById("last-message").textContent = c.last_message || "";
+  document.querySelector(".summary .last").hidden = !c.last_message;
   const context = document.getElementById("context");
   context.replaceChildren();
-  const customer = c.ticket.customer || {};
-  const facts = [["Customer", [customer.status, customer.name, customer.id, customer.email].filter(Boolean).join(", ")],
-    ["Channel", channel(c.channel)]];
-  Object.entries(c.ticket.order || {}).forEach(([key, value]) => {
-    if (value !== null && value !== "") facts.push([key.replace(/_/g, " "), String(value)]);
-  });
-  if ((c.ticket.topics || []).length) facts.push(["Topics", c.ticket.topics.join(", ")]);
-  if (c.solved !== null) facts.push(["Customer's rating", c.solved ? "solved" : "not solved"]);
-  facts.forEach(([term, value]) => context.append(element("dt", {}, term), element("dd", {}, value)));
-  const transcript = document.getElementById("transcript");
-  transcript.replaceChildren();
-  const names = { customer: "Customer", assistant: "Assistant", agent: "Agent" };
-  (c.ticket.transcript || []).forEach((l) => transcript.append(line(l.author, names[l.author] || l.author, l.text, l.at)));
-  c.messages.forEach((m) => transcript.append(line(m.from, m.from === "customer" ? "Customer" : m.author || "Agent",
-    m.text, m.at, m.failed ? "failed" : !m.delivered ? "undelivered" : "")));
+  c.facts.forEach(([term, value]) => context.append(element("dt", {}, term), element("dd", {}, value)));
+  // Only the transcript scrolls: keep the agent's place in it, or follow new lines if they were
+  // at the end (or just opened the conversation).
+  if (transcript.dataset.id !== c.id) following = true;
+  const kept = transcript.scrollTop;
+  transcript.replaceChildren(...c.lines.map(line));
+  transcript.dataset.id = c.id;
+  transcript.scrollTop = following ? transcript.scrollHeight : kept;
   const open = c.status === "waiting" || c.status === "active";
   document.querySelectorAll("#reply textarea, #reply button").forEach((b) => { b.disabled = !open; });
 }
@@ -92,6 +90,11 @@ async function refresh() {
     document.getElementById("status").textContent = error.message;
   }
 }
+
+transcript.addEventListener("scroll", () => {
+  following = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+});
+window.addEventListener("resize", () => { if (following) transcript.scrollTop = transcript.scrollHeight; });
 
 document.getElementById("queue").addEventListener("click", (event) => {
   const link = event.target.closest("a[data-id]");

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from handoff import agents
 from handoff.app import SESSION_COOKIE, create_app
 from handoff.settings import Settings
-from handoff.store import TO_AGENT, TO_CUSTOMER, DeskSession, Handoff, Message, connect, now
+from handoff.store import FROM_ASSISTANT, TO_AGENT, TO_CUSTOMER, DeskSession, Handoff, Message, connect, now
 from handoff.tools.desk import DeskTool
 from handoff.tools.webhook import WebhookTool
 from handoff.worker import Worker
@@ -383,6 +383,118 @@ def test_resolving_or_giving_back_ends_the_handoff(client, desk, sessions, actio
     assert response.json() == {"error": "this conversation is back with the assistant"}
     assert stored(sessions, handoff_id)[1] == []
     assert desk.post("/desk/api/handoffs/no-such-id/resolve").status_code == 404
+
+
+ANA = {"customer": {"status": "logged_in", "id": "cus_ana", "verified_order": None, "name": "Ana Martin"},
+       "order": {"number": "40512348", "item": "MacBook Air 13 (2020)", "situation": "awaiting_shipment"},
+       "reason": "customer_asked", "reason_text": "The customer asked for a person"}
+GUEST = {"customer": {"status": "anonymous", "id": None, "verified_order": None, "name": None}, "order": None,
+         "reason": "misunderstood", "reason_text": "The assistant misunderstood the customer twice in a row"}
+
+
+def opened_minutes_ago(sessions, handoff_id, minutes):
+    with sessions.begin() as session:
+        session.get(Handoff, handoff_id).created_at = now() - timedelta(minutes=minutes, seconds=5)
+
+
+def customer_wrote(sessions, handoff_id, text, minutes_ago=0):
+    """What the worker stores when the customer writes (from Rasa's tracker store)."""
+    with sessions.begin() as session:
+        session.add(Message(handoff_id=handoff_id, direction=TO_AGENT, text=text, source_id=text,
+                            created_at=now() - timedelta(minutes=minutes_ago)))
+
+
+def test_the_queue_tells_conversations_apart(client, desk, sessions):
+    ana = open_one(client, "conv-ana", **ANA)["id"]
+    guest = open_one(client, "conv-guest", **GUEST)["id"]
+    opened_minutes_ago(sessions, ana, 4)
+
+    queue = desk.get("/desk/api/handoffs").json()
+    assert [(h["who"], h["about"], h["reason"], h["waiting"], h["channel_name"]) for h in queue] == [
+        ("Ana Martin", "40512348, MacBook Air 13 (2020)", "The customer asked for a person", "waiting 4 min",
+         "website chat"),
+        ("Guest", None, "The assistant misunderstood the customer twice in a row", "waiting under a minute",
+         "website chat"),
+    ]
+    assert [h["status_name"] for h in queue] == ["waiting", "waiting"]
+
+
+def test_the_queue_says_who_is_answering_and_how_long_a_customer_has_waited_since_the_agents_reply(
+        client, desk, sessions):
+    ana = open_one(client, "conv-ana", **ANA)["id"]
+    assert desk.post(f"/desk/api/handoffs/{ana}/reply", json={"text": "Hi Ana"}).status_code == 201
+    [item] = desk.get("/desk/api/handoffs").json()
+    assert (item["status_name"], item["waiting"]) == ("answering", "Maria is answering")
+
+    with sessions.begin() as session:  # Maria replied 12 minutes ago; the customer wrote twice since
+        [reply] = [m for m in session.get(Handoff, ana).messages if m.direction == TO_CUSTOMER]
+        reply.created_at = now() - timedelta(minutes=12)
+    customer_wrote(sessions, ana, "hello?", minutes_ago=5.1)
+    customer_wrote(sessions, ana, "hello??", minutes_ago=2)
+    assert desk.get("/desk/api/handoffs").json()[0]["waiting"] == "waiting 5 min"
+
+    assert desk.post(f"/desk/api/handoffs/{ana}/resolve").status_code == 204
+    [item] = desk.get("/desk/api/handoffs").json()
+    assert (item["status_name"], item["waiting"]) == ("resolved", "resolved by Maria")
+
+
+def test_a_long_wait_is_said_in_hours_and_minutes(client, desk, sessions):
+    ana = open_one(client, "conv-ana", **ANA)["id"]
+    opened_minutes_ago(sessions, ana, 125)
+    assert desk.get("/desk/api/handoffs").json()[0]["waiting"] == "waiting 2 h 5 min"
+
+
+def test_the_last_message_is_the_latest_the_customer_wrote(client, desk, sessions):
+    handoff_id = open_one(client)["id"]
+    view = desk.get(f"/desk/api/handoffs/{handoff_id}").json()
+    assert view["last_message"] == "I never got it, I want a person"  # the ticket's, when nothing came since
+
+    customer_wrote(sessions, handoff_id, "hello?? is anyone there")
+    assert desk.post(f"/desk/api/handoffs/{handoff_id}/reply", json={"text": "Yes, Maria here."}).status_code == 201
+    assert desk.get(f"/desk/api/handoffs/{handoff_id}").json()["last_message"] == "hello?? is anyone there"
+
+
+def test_the_facts_are_in_words_with_the_channel_and_the_rating(client, desk):
+    details = [{"label": "Customer", "text": "Ana Martin"}, {"label": "Proved", "text": "logged in to their account"},
+               {"label": "Return label valid", "text": "until Tuesday, 8 December"}]
+    handoff_id = open_one(client, **ANA, details=details)["id"]
+    facts = desk.get(f"/desk/api/handoffs/{handoff_id}").json()["facts"]
+    assert facts == [["Customer", "Ana Martin"], ["Proved", "logged in to their account"],
+                     ["Return label valid", "until Tuesday, 8 December"], ["Channel", "website chat"]]
+    assert client.post(f"/handoffs/{handoff_id}/rating", json={"solved": False}, headers=BEARER).status_code == 204
+    assert desk.get(f"/desk/api/handoffs/{handoff_id}").json()["facts"][-1] == ["Customer's rating", "not solved"]
+
+
+def test_what_the_assistant_said_after_the_handoff_is_in_the_conversation_in_time_order(client, desk, sessions):
+    handoff_id = open_one(client)["id"]
+    with sessions.begin() as session:  # what the worker stores from Rasa's tracker store
+        session.add(Message(handoff_id=handoff_id, direction=FROM_ASSISTANT, source_id="bot-1",
+                            text="Someone will answer you here in about 5 minutes.",
+                            created_at=now() - timedelta(seconds=30), delivered_at=now()))
+    customer_wrote(sessions, handoff_id, "ok thanks", minutes_ago=0.25)
+    view = desk.get(f"/desk/api/handoffs/{handoff_id}").json()
+    assert [(m["from"], m["text"]) for m in view["messages"]] == [
+        ("assistant", "Someone will answer you here in about 5 minutes."), ("customer", "ok thanks")]
+
+
+def test_the_conversation_reads_as_one_transcript_with_where_the_person_took_over(client, desk, sessions):
+    handoff_id = open_one(client)["id"]
+    with sessions.begin() as session:
+        session.add(Message(handoff_id=handoff_id, direction=FROM_ASSISTANT, source_id="bot-1",
+                            text="Someone will answer you here in about 5 minutes.",
+                            created_at=now() - timedelta(seconds=30), delivered_at=now()))
+    customer_wrote(sessions, handoff_id, "ok thanks", minutes_ago=0.25)
+    assert desk.post(f"/desk/api/handoffs/{handoff_id}/reply", json={"text": "Maria here."}).status_code == 201
+    lines = desk.get(f"/desk/api/handoffs/{handoff_id}").json()["lines"]
+    assert [(line["author"], line["name"], line["text"], line["note"]) for line in lines] == [
+        ("customer", "Customer", "where is my order?", None),
+        ("assistant", "Assistant", "It was delivered on 2 May.", None),
+        ("customer", "Customer", "I never got it, I want a person", None),
+        ("event", None, "Handed over to a person", None),
+        ("assistant", "Assistant", "Someone will answer you here in about 5 minutes.", None),
+        ("customer", "Customer", "ok thanks", None),
+        ("agent", "Maria", "Maria here.", "not delivered yet"),
+    ]
 
 
 def test_the_desk_takes_no_callbacks(client, sessions):

@@ -70,7 +70,7 @@ def make_ticket():
         customer={"status": "logged_in", "id": "c-9", "name": "Ben Ode", "email": "ben@example.org"},
         order={"number": "1002", "ships_on": T0.date()}, topics=("change_address",),
         transcript=(Line("customer", "can I change my address?", T0), Line("assistant", "A person will help you.", T0)),
-        created_at=T0,
+        created_at=T0, details=(("Customer", "Ben Ode"),),
     )
 
 
@@ -89,6 +89,7 @@ def test_open_posts_the_signed_handoff_and_returns_the_receivers_id(webhook, ser
     assert handoff["handoff_id"] == "h-0002" and handoff["reason"] == "customer_asked"
     assert handoff["customer"]["email"] == "ben@example.org" and handoff["topics"] == ["change_address"]
     assert handoff["order"] == {"number": "1002", "ships_on": "2026-05-04"}
+    assert handoff["details"] == [{"label": "Customer", "text": "Ben Ode"}]
     assert handoff["transcript"][0] == {"author": "customer", "text": "can I change my address?",
                                         "at": "2026-05-04T09:30:00+00:00"}
     assert handoff["created_at"] == "2026-05-04T09:30:00+00:00"

@@ -19,7 +19,9 @@ from sqlalchemy import select
 from handoff.conversations import RESCAN, Conversations
 from handoff.rasa_api import RasaApi
 from handoff.service import agent_says, end, open_handoff
-from handoff.store import RESOLVED, GIVEN_BACK, TO_AGENT, TO_CUSTOMER, Cursor, Handoff, Message, connect, now
+from handoff.store import (
+    ACKNOWLEDGEMENT, FROM_ASSISTANT, GIVEN_BACK, RESOLVED, TO_AGENT, TO_CUSTOMER, Cursor, Handoff, Message, connect, now,
+)
 from handoff.tools.desk import DeskTool
 from handoff.tools.webhook import WebhookTool
 from handoff.worker import CURSOR, Worker, start
@@ -65,12 +67,12 @@ class TrackerStore:
                  event.get("parse_data", {}).get("intent", {}).get("name"), event.get("name"), json.dumps(event)))
             return cursor.lastrowid
 
-    def user(self, sender_id, text, at, row_id=None):
+    def user(self, sender_id, text, at, row_id=None, intent="inform"):
         """A customer's message (UserUttered.as_dict()); returns its message_id."""
         message_id = uuid.uuid4().hex
         self.write(sender_id, {
             "event": "user", "timestamp": at, "metadata": {}, "text": text,
-            "parse_data": {"intent": {"name": "inform", "confidence": 0.91}, "entities": [], "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": 0.91}, "entities": [], "text": text,
                            "message_id": message_id, "metadata": {}},
             "input_channel": "socketio", "message_id": message_id,
         }, row_id)
@@ -80,6 +82,18 @@ class TrackerStore:
         self.write(sender_id, {"event": "action", "name": "utter_reply", "policy": "RulePolicy", "confidence": 1.0})
         self.write(sender_id, {"event": "bot", "text": text, "data": {}, "metadata": {"utter_action": "utter_reply"}})
         self.write(sender_id, {"event": "action", "name": "action_listen", "policy": "RulePolicy", "confidence": 1.0})
+
+    def handoff_opened(self, sender_id, at, state="open", wait="5", back_when=None):
+        """What action_handoff and utter_handoff leave in the tracker: the wait the customer
+        was told, in slots, and the sentence that told them."""
+        for name, value in (("handoff_state", state), ("handoff_wait", wait), ("handoff_back_when", back_when)):
+            self.write(sender_id, {"event": "slot", "timestamp": at, "name": name, "value": value})
+        self.write(sender_id, {"event": "action", "timestamp": at, "name": "utter_handoff"})
+        told = (f"Someone will answer you here in about {wait} minutes." if state == "open"
+                else f"They're back {back_when}, and they'll answer you here in this chat.")
+        self.write(sender_id, {"event": "bot", "timestamp": at, "text": told, "data": {},
+                               "metadata": {"utter_action": "utter_handoff"}})
+        return told
 
     def noise(self, rows):
         """Other conversations' events, many at once."""
@@ -280,8 +294,11 @@ def test_customers_messages_after_the_handoff_are_picked_up_once(world):
     for _ in range(3):  # re-read (RESCAN): stored once
         worker.step()
     handoff, messages = handoff_of(world, handoff_id)
-    assert [(m.direction, m.text, m.source_id) for m in messages] == [
-        (TO_AGENT, "My order is RB-10452", first), (TO_AGENT, "it never came", second)]
+    assert [(m.direction, m.text) for m in messages] == [
+        (FROM_ASSISTANT, "A person will answer shortly."), (TO_AGENT, "My order is RB-10452"),
+        (TO_AGENT, "it never came")]
+    messages = [m for m in messages if m.direction == TO_AGENT]
+    assert [m.source_id for m in messages] == [first, second]
     assert [m.created_at.timestamp() for m in messages] == [opened_at + 1, opened_at + 3]
     assert all(m.delivered_at is not None for m in messages)  # the desk shows what is stored
     assert handoff.external_id == handoff_id  # the desk's id for it is the handoff's
@@ -289,7 +306,7 @@ def test_customers_messages_after_the_handoff_are_picked_up_once(world):
 
     third = world.tracker.user("conv-a", "hello?", opened_at + 4)
     worker.step()
-    assert [m.source_id for m in handoff_of(world, handoff_id)[1]] == [first, second, third]
+    assert [m.source_id for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == [first, second, third]
 
 
 def test_a_message_committed_late_with_a_lower_id_is_still_read(world):
@@ -319,14 +336,14 @@ def test_conversations_no_person_holds_are_not_read_and_the_cursor_moves_on(worl
     held = world.tracker.user("conv-held", "still there?", opened_at + 2)
     world.tracker.user("conv-last", "thanks", opened_at + 3, row_id=500)
     read = []
-    original = Conversations.customer_messages_after
+    original = Conversations.said_after
 
     def reading(self, *args, **kwargs):
         found = original(self, *args, **kwargs)
         read.extend(found)
         return found
 
-    monkeypatch.setattr(Conversations, "customer_messages_after", reading)
+    monkeypatch.setattr(Conversations, "said_after", reading)
     worker.step()
     assert {message.conversation_id for message in read} == {"conv-held"}
     assert [m.source_id for m in handoff_of(world, handoff_id)[1]] == [held]
@@ -369,6 +386,118 @@ def test_the_customers_messages_reach_a_tool_in_order_and_a_refusal_blocks_nothi
     assert [(m.text, m.failed, m.delivered_at is not None) for m in messages[3:]] == [
         ("four", True, False), ("five", False, True)]
     assert [body["message"]["text"] for body in tool_server.received[1:]] == ["one", "two", "three", "five"]
+
+
+# -- What the assistant told the customer ---------------------------------------------------------
+
+
+def test_what_the_assistant_promised_after_the_handoff_reaches_the_desk_and_nothing_else_of_its(world):
+    worker = world.worker()
+    worker.step()
+    world.tracker.assistant_turn("conv-a", "Your MacBook ships by the end of today.")  # in the ticket already
+    handoff_id, opened_at = open_for(world, "conv-a")
+    promise = world.tracker.handoff_opened("conv-a", opened_at + 0.5)
+    say(world, handoff_id, "Hi, Maria here.")  # Rasa stores it as a bot event too: the desk has it already
+    worker.step()
+    worker.step()
+
+    messages = handoff_of(world, handoff_id)[1]
+    assert [(m.direction, m.text) for m in messages] == [(TO_CUSTOMER, "Hi, Maria here."), (FROM_ASSISTANT, promise)]
+    assert messages[1].delivered_at is not None  # the customer has read it: nothing to deliver
+    assert accepted(world) == [("bot", "conv-a", "Hi, Maria here.", "Maria")]
+
+
+def test_a_button_tapped_while_waiting_reaches_the_agent_as_its_words(world):
+    worker = world.worker()
+    worker.step()
+    handoff_id, opened_at = open_for(world, "conv-a")
+    with world.sessions.begin() as session:  # an agent answers: no acknowledgement in the way
+        agent_says(session, session.get(Handoff, handoff_id), "Hello", "Maria")
+    world.tracker.user("conv-a", "/human_handoff", opened_at + 1, intent="human_handoff")
+    world.tracker.user("conv-a", "/affirm", opened_at + 2, intent="affirm")  # an older "Yes" button
+    world.tracker.user("conv-a", "/more_topics", opened_at + 3, intent="more_topics")
+    worker.step()
+    assert [m.text for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == [
+        "Talk to a person", "Yes", "more topics"]
+
+
+# -- Asking again for a person ----------------------------------------------------------------------
+
+
+def acknowledgements(world, conversation):
+    """The service's own messages Rasa took for the customer: not an agent's (no name)."""
+    return [event["text"] for request in world.rasa["requests"] if request["status"] == 200
+            and request["conversation"] == conversation and request["endpoint"] == "tracker/events"
+            for event in request["body"] if event["event"] == "bot" and "agent" not in event.get("metadata", {})]
+
+
+def test_asking_again_for_a_person_while_waiting_is_acknowledged_at_most_every_few_minutes(world):
+    worker = world.worker()
+    worker.step()
+    handoff_id, opened_at = open_for(world, "conv-a")
+    world.tracker.handoff_opened("conv-a", opened_at + 0.5, wait="5")
+    world.tracker.user("conv-a", "hello?? can I talk to someone", opened_at + 60, intent="human_handoff")
+    worker.step()
+    worker.step()
+    assert acknowledgements(world, "conv-a") == [
+        "You're in the queue: someone from our support team will answer you here in about 4 minutes. "
+        "Your messages reach them."]
+    # Rasa stores it as a bot event: read back, it is not stored a second time.
+    assert [m.direction for m in handoff_of(world, handoff_id)[1]] == [FROM_ASSISTANT, TO_AGENT, ACKNOWLEDGEMENT]
+
+    world.tracker.user("conv-a", "/human_handoff", opened_at + 120, intent="human_handoff")  # the button, soon after
+    world.tracker.user("conv-a", "where is everyone", opened_at + 150)
+    worker.step()
+    assert len(acknowledgements(world, "conv-a")) == 1
+    assert [m.text for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == [
+        "hello?? can I talk to someone", "Talk to a person", "where is everyone"]  # all reach the agent
+
+    world.tracker.user("conv-a", "/human_handoff", opened_at + 60 + 6 * 60, intent="human_handoff")
+    worker.step()
+    assert acknowledgements(world, "conv-a")[1] == (
+        "You're in the queue: someone from our support team will answer you here as soon as they can. "
+        "Your messages reach them.")  # the wait told is over: no number to promise
+
+
+def test_out_of_hours_the_acknowledgement_says_when_the_team_is_back(world):
+    worker = world.worker()
+    worker.step()
+    _, opened_at = open_for(world, "conv-a")
+    world.tracker.handoff_opened("conv-a", opened_at + 0.5, state="closed", wait=None,
+                                 back_when="tomorrow at 09:00 Paris time")
+    world.tracker.user("conv-a", "/human_handoff", opened_at + 30, intent="human_handoff")
+    worker.step()
+    assert acknowledgements(world, "conv-a") == [
+        "You're in the queue: our support team is back tomorrow at 09:00 Paris time, and they'll answer you "
+        "here in this chat. Your messages reach them."]
+
+
+def test_once_an_agent_answers_asking_for_a_person_goes_to_them_unacknowledged(world):
+    worker = world.worker()
+    worker.step()
+    handoff_id, opened_at = open_for(world, "conv-a")
+    world.tracker.handoff_opened("conv-a", opened_at + 0.5)
+    say(world, handoff_id, "Maria here, one moment.")
+    world.tracker.user("conv-a", "I want a person", opened_at + 30, intent="human_handoff")
+    worker.step()
+    assert acknowledgements(world, "conv-a") == []
+    assert [m.text for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == ["I want a person"]
+
+
+def test_an_acknowledgement_waits_for_rasa_like_an_agents_message(world):
+    worker = world.worker()
+    worker.step()
+    handoff_id, opened_at = open_for(world, "conv-a")
+    world.tracker.handoff_opened("conv-a", opened_at + 0.5)
+    world.rasa["fail"] = lambda request: True
+    world.tracker.user("conv-a", "someone please", opened_at + 30, intent="human_handoff")
+    worker.step()
+    [ack] = [m for m in handoff_of(world, handoff_id)[1] if m.direction == ACKNOWLEDGEMENT]
+    assert ack.delivered_at is None and ack.attempts == 1
+    world.rasa["fail"] = lambda request: False
+    make_due(world)
+    worker.step()
+    assert len(acknowledgements(world, "conv-a")) == 1
 
 
 # -- What agents write ----------------------------------------------------------------------------

@@ -55,6 +55,9 @@ class Ticket:
     topics: Tuple[str, ...]  # intents seen in the conversation, in order
     transcript: Tuple[Line, ...]
     created_at: datetime
+    # The same facts for people: (label, value) in words, who the customer is and what they
+    # proved first ("Customer", "Ana Martin"), then the order ("Return label valid", "until ...").
+    details: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ We send (POST to your URL, Content-Type: application/json, UTF-8):
   {"event": "handoff.opened",
    "handoff": {"handoff_id", "conversation_id", "channel", "reason", "reason_text", "summary",
                "customer": {"status", "id"?, "name"?, "email"?}, "order": {...} | null,
+               "details": [{"label", "text"}] (the same facts in words, for people),
                "topics": [...], "created_at": "<ISO 8601>",
                "transcript": [{"author": "customer"|"assistant"|"agent", "text", "at": "<ISO 8601>"}]},
    "text": "<the same as readable plain text, summary first>"}
@@ -116,6 +117,7 @@ def _handoff(ticket: Ticket) -> Dict[str, Any]:
         "handoff_id": ticket.handoff_id, "conversation_id": ticket.conversation_id, "channel": ticket.channel,
         "reason": ticket.reason, "reason_text": ticket.reason_text, "summary": ticket.summary,
         "customer": ticket.customer, "order": ticket.order, "topics": list(ticket.topics),
+        "details": [{"label": label, "text": text} for label, text in ticket.details],
         "transcript": [{"author": line.author, "text": line.text, "at": line.at.isoformat()}
                        for line in ticket.transcript],
         "created_at": ticket.created_at.isoformat(),

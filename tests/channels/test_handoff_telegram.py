@@ -30,7 +30,8 @@ def test_a_person_takes_over_a_telegram_chat_and_gives_it_back(messaging, record
     # The agent sees who it is, the order and the transcript, unredacted for the verified order.
     agent = DeskAgent(messaging)
     handoff = agent.handoff_of("telegram")
-    assert handoff["summary"].startswith("Anonymous customer, verified for order 40512351")
+    assert handoff["summary"].startswith("A guest who proved order 40512351 is theirs")
+    assert ["Proved", "order 40512351 is theirs (its e-mail address or delivery postcode)"] in handoff["facts"]
     assert handoff["ticket"]["order"]["item"] == "Pixel 7 128GB"
     transcript = [line["text"] for line in handoff["ticket"]["transcript"]]
     assert "where is order 40512351" in transcript and "a***@example.com" in transcript
