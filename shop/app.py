@@ -25,6 +25,11 @@ from shop.settings import Settings
 HERE = Path(__file__).parent
 SESSION_COOKIE = "shop_session"
 SESSION_DAYS = 7
+# A page that carries a customer token is never kept by the browser: Back after logging out
+# fetches it again (and is sent to the login page) instead of showing the customer's page, token
+# and all, to the next person at the computer. The login and logout redirects change who that
+# is, so they are never kept either.
+NEVER_STORED = {"Cache-Control": "no-store"}
 
 
 def _template(name: str) -> Template:
@@ -95,8 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
         policy = (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
                   f"connect-src 'self' {assistant} {websocket}; img-src 'self' https: data:; "
                   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        return HTMLResponse(body, status, headers={"Content-Security-Policy": policy,
-                                                   "Referrer-Policy": "same-origin"})
+        headers = {"Content-Security-Policy": policy, "Referrer-Policy": "same-origin"}
+        return HTMLResponse(body, status, headers={**headers, **(NEVER_STORED if customer_id else {})})
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
@@ -114,7 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     def login(customer: str = Form(...)):
         if customer not in customers:
             return RedirectResponse("/login", status_code=303)
-        response = RedirectResponse("/orders", status_code=303)
+        response = RedirectResponse("/orders", status_code=303, headers=NEVER_STORED)
         session = jwt.encode({"sub": customer, "exp": int(time.time()) + SESSION_DAYS * 86400},
                              settings.session_secret, algorithm="HS256")
         response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax")
@@ -122,7 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/logout")
     def logout():
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse("/", status_code=303, headers=NEVER_STORED)
         response.delete_cookie(SESSION_COOKIE)
         return response
 

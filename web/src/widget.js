@@ -104,7 +104,18 @@ export class ChatWidget {
     this.connect();
     window.addEventListener("online", () => this.showStatus());
     window.addEventListener("offline", () => this.showStatus());
+    window.addEventListener("pageshow", (event) => { if (event.persisted) this.restored(); });
     return this;
+  }
+
+  // A page the browser restored from its back-forward cache is as it was when left, token
+  // included, though its customer may have logged out since (and someone else sits at the
+  // computer). Its token is not acted on: the page is fetched again, and the website says who
+  // is logged in now.
+  restored() {
+    if (!this.config.customerToken) return;
+    this.socket?.disconnect();
+    window.location.reload();
   }
 
   buildUi(shadow) {
