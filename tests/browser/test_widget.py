@@ -1,11 +1,13 @@
 """The chat widget in a real browser, on the demo shop: what a customer sees and does."""
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DESKTOP, opened, screenshot
 from tools.services import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -216,3 +218,21 @@ def test_logging_out_leaves_no_conversation_behind(page, shop):
     # Now anonymous: the assistant asks which order instead of listing Ana's.
     widget.say("where is my order?")
     expect(widget.choices.filter(has_text="40512345")).to_have_count(0)
+
+
+@pytest.fixture
+def page_in(chromium, request):
+    """A browser in the locale given, in Paris, its clock at 00:27 local time."""
+    for page in opened(chromium, DESKTOP, locale=request.param, timezone_id="Europe/Paris"):
+        page.clock.set_fixed_time(datetime(2026, 3, 2, 0, 27, tzinfo=ZoneInfo("Europe/Paris")))
+        yield page
+
+
+@pytest.mark.parametrize("page_in, shown", [("fr-FR", "00:27"), ("en-GB", "00:27"), ("en-US", "12:27 AM")],
+                         indirect=["page_in"])
+def test_timestamps_are_the_browsers_short_time(page_in, shop, shown):
+    page_in.goto(f"{shop}/")
+    widget = Widget(page_in)
+    widget.open()
+    widget.say("hello")
+    expect(page_in.locator("#support-chat .message time").first).to_have_text(shown)

@@ -321,8 +321,9 @@ export class ChatWidget {
     }
     const time = new Date(message.at);
     // The browser's locale and zone, which flush() sends so that answers use the same clock:
-    // 24-hour for en-GB, 12-hour for en-US, as CLDR's short time in the answers.
-    const clock = new Intl.DateTimeFormat(navigator.language || undefined, { hour: "numeric", minute: "2-digit" });
+    // the locale's own short time (CLDR's, as in the answers): "00:27" in fr-FR and en-GB,
+    // "12:27 AM" in en-US.
+    const clock = new Intl.DateTimeFormat(navigator.language || undefined, { timeStyle: "short" });
     // An agent's messages say who wrote them; the assistant's and the customer's don't need to.
     const author = message.agent
       ? el(doc, "span", { className: "author", text: `${t.agentLabel(message.agent)} · ` })
