@@ -9,7 +9,8 @@
    store, so a page must not pick a guessable one, or one of another channel's senders.
 
 It greets: once a session is confirmed, a `welcome` event carries the brand profile's
-greeting, suggested topics and the assistant's name and avatar (brand.yml, `widget`).
+greeting, suggested topics and the assistant's name and avatar (brand.yml, `widget`), and the
+longest message the server reads (channels/limits.yml), which the widget counts down to.
 
 And it tells the widget who is answering: messages an agent sent through the handoff service
 (handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that.
@@ -31,7 +32,7 @@ from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer
 
 from brand.profile import read as brand_profile
-from channels.limits import limited
+from channels.limits import limited, limits
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ class WebsiteChatInput(SocketIOInput):
         share_sockets_through_redis(sio, blueprint, os.environ.get("WIDGET_REDIS_URL"))
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
-        welcome = brand_profile().welcome
+        # The widget refuses to send a longer message, and says so, rather than have it refused.
+        welcome = {**brand_profile().welcome, "max_message_characters": limits()["max_message_characters"]}
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
@@ -129,7 +131,7 @@ class WebsiteChatInput(SocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
             # The widget's first screen: the assistant's name and avatar, the greeting and the
-            # suggested topics, from the brand profile (brand.yml, `widget`).
+            # suggested topics, from the brand profile (brand.yml, `widget`); and the limit.
             await sio.emit("welcome", welcome, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

@@ -13,6 +13,7 @@ from tools.services import ROOT
 pytestmark = pytest.mark.e2e
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+LIMITS = yaml.safe_load((ROOT / "channels" / "limits.yml").read_text())
 BRAND = yaml.safe_load((ROOT / "brand.yml").read_text())  # the tests' assistant runs with the example
 
 
@@ -236,3 +237,33 @@ def test_timestamps_are_the_browsers_short_time(page_in, shop, shown):
     widget.open()
     widget.say("hello")
     expect(page_in.locator("#support-chat .message time").first).to_have_text(shown)
+
+
+def test_a_long_message_is_never_cut_a_counter_shows_its_length_and_send_waits_until_it_is_shortened(page, shop):
+    page.goto(f"{shop}/")
+    widget = Widget(page)
+    widget.open()
+    limit = LIMITS["max_message_characters"]
+    complaint = ("My phone arrived with a cracked screen and the seller has not answered my messages. " * 40)
+    pasted = complaint[:limit + 50].rstrip() + "x"
+    counter, note = page.locator("#support-chat .counter"), page.locator("#support-chat .too-long")
+
+    widget.input.fill(pasted)
+    expect(widget.input).to_have_value(pasted)  # all of it, nothing cut
+    expect(counter).to_have_text(f"{len(pasted):,} / {limit:,}")
+    widget.input.press("Enter")
+    expect(note).to_have_text(f"Too long to send: please shorten your message to {limit:,} characters.")
+    expect(widget.input).to_have_value(pasted)  # kept, to be shortened
+    assert page.locator("#support-chat .message.user").count() == 0  # nothing sent
+
+    shortened = complaint[:limit - 50].rstrip() + "."
+    widget.input.fill(shortened)
+    expect(counter).to_have_text(f"{len(shortened):,} / {limit:,}")  # near the limit: still counted
+    expect(note).to_be_empty()
+    widget.input.press("Enter")
+    widget.wait_for_answer(0)
+    expect(widget.user.last).to_have_text(shortened)  # whole
+    expect(widget.bot.last).not_to_have_text(LIMITS["too_long"].format(**LIMITS))  # read, not refused
+
+    widget.input.fill("where is my order?")
+    expect(counter).to_be_hidden()  # far from the limit, no counter

@@ -34,6 +34,8 @@ const STRINGS = {
     expected: (day) => `expected ${day}`,
     agentLabel: (name) => `${name}, support team`,
     personAnswering: (name) => `${name} from our support team is answering you.`,
+    counter: (length, max) => `${length} / ${max}`,
+    tooLong: (max) => `Too long to send: please shorten your message to ${max} characters.`,
   },
   fr: {
     title: "Service client",
@@ -67,6 +69,8 @@ const STRINGS = {
     expected: (day) => `prévue le ${day}`,
     agentLabel: (name) => `${name}, service client`,
     personAnswering: (name) => `${name}, du service client, vous répond.`,
+    counter: (length, max) => `${length} / ${max}`,
+    tooLong: (max) => `Trop long pour être envoyé : raccourcissez votre message à ${max} caractères.`,
   },
 };
 

@@ -159,6 +159,14 @@ header img.avatar { object-fit: cover; }
 @keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
 @media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: .6; } .launcher { transition: none; } }
 
+.length { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; padding: 0 14px; font-size: 12.5px; }
+.length p { margin: 4px 0 0; }
+.counter { color: var(--muted); margin-left: auto !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.counter[hidden] { display: none; }
+.counter.over, .too-long { color: #b3261e; font-weight: 600; }
+.too-long:empty { display: none; }
+.send[aria-disabled="true"] { opacity: .45; cursor: not-allowed; }
+
 form { display: flex; gap: 8px; padding: 6px 12px 12px; align-items: flex-end; }
 textarea {
   flex: 1; resize: none; border: 1px solid var(--line); border-radius: 12px; padding: 9px 12px;

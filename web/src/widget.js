@@ -15,7 +15,14 @@ const ICONS = {
   agent: "M12 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 12c5.3 0 8 2.7 8 5v3H4v-3c0-2.3 2.7-5 8-5z",
 };
 const TYPING_TIMEOUT_MS = 20000;
+// The length counter shows from this share of the limit on: "1,950 / 2,000".
+const NEAR_LIMIT = 0.9;
 const STEPS = ["ordered", "confirmed", "shipped", "delivered"];
+
+// Characters as the server counts them (Python's len: code points, an emoji is one).
+function lengthOf(text) {
+  return Array.from(text).length;
+}
 
 // A card from the server, kept only if well formed: strings, a known type, an http(s) link.
 function cardOf(raw) {
@@ -39,6 +46,7 @@ export const DEFAULTS = {
   language: "en",
   keepHistoryHours: 24,
   humanHandoffPayload: "/human_handoff",
+  maxMessageCharacters: 2000, // the server's (channels/limits.yml) until its welcome says
   storage: null,            // defaults to window.localStorage
 };
 
@@ -82,6 +90,7 @@ export class ChatWidget {
       identityOf(this.config.customerToken), this.config.keepHistoryHours);
     this.sessionConfirmed = false;
     this.typingTimer = null;
+    this.maxCharacters = this.config.maxMessageCharacters;
   }
 
   mount() {
@@ -140,18 +149,24 @@ export class ChatWidget {
     this.typing = el(doc, "div", { className: "typing", hidden: true },
       el(doc, "span"), el(doc, "span"), el(doc, "span"), el(doc, "span", { className: "visually-hidden", text: t.typing }));
     this.typingStatus = el(doc, "div", { className: "visually-hidden", role: "status" });
+    // No maxlength: a paste is never cut. Near the limit a counter shows; over it, a note
+    // says to shorten the message, and it is not sent until it is.
+    this.counter = el(doc, "p", { className: "counter", id: "support-chat-counter", hidden: true });
+    this.tooLong = el(doc, "p", { className: "too-long", role: "status" });
     this.input = el(doc, "textarea", {
-      rows: "1", placeholder: t.placeholder, "aria-label": t.inputLabel, maxlength: "1000", enterkeyhint: "send",
+      rows: "1", placeholder: t.placeholder, "aria-label": t.inputLabel, enterkeyhint: "send",
+      "aria-describedby": "support-chat-counter",
       onkeydown: (event) => {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
           this.submit();
         }
       },
-      oninput: () => this.fitInput(),
+      oninput: () => { this.fitInput(); this.showLength(); },
     });
+    this.sendButton = el(doc, "button", { className: "send", type: "submit", "aria-label": t.send }, svg(doc, ICONS.send));
     const form = el(doc, "form", { onsubmit: (event) => { event.preventDefault(); this.submit(); } },
-      this.input, el(doc, "button", { className: "send", type: "submit", "aria-label": t.send }, svg(doc, ICONS.send)));
+      this.input, this.sendButton);
 
     this.panel = el(doc, "div", {
       className: "panel", id: "support-chat-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": titleId, hidden: true,
@@ -169,6 +184,7 @@ export class ChatWidget {
     el(doc, "div", { className: "actions" },
       this.humanButton = el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
         svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton }))),
+    el(doc, "div", { className: "length" }, this.tooLong, this.counter),
     form);
 
     this.root.append(this.panel, this.launcher);
@@ -264,6 +280,10 @@ export class ChatWidget {
         .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string").slice(0, 4),
       help_centre: /^https?:\/\//i.test(help) ? help : "",
     };
+    if (Number.isInteger(data.max_message_characters) && data.max_message_characters > 0) {
+      this.maxCharacters = data.max_message_characters;
+      this.showLength();
+    }
     this.store.update((s) => { s.welcome = welcome; });
     this.log.querySelector(".welcome-block")?.replaceWith(this.renderWelcome());
     this.showBrand();
@@ -398,9 +418,28 @@ export class ChatWidget {
   submit() {
     const text = this.input.value.trim();
     if (!text) return;
+    if (this.showLength()) return; // too long: the note says so, the text stays to be shortened
     this.input.value = "";
     this.fitInput();
+    this.showLength();
     this.send(text, text);
+  }
+
+  // The counter near the limit, the note over it; true when the message is too long to send.
+  showLength() {
+    const { t } = this;
+    const length = lengthOf(this.input.value.trim());
+    const over = length > this.maxCharacters;
+    const number = new Intl.NumberFormat(navigator.language || undefined);
+    this.counter.hidden = length < this.maxCharacters * NEAR_LIMIT;
+    this.counter.textContent = t.counter(number.format(length), number.format(this.maxCharacters));
+    this.counter.classList.toggle("over", over);
+    const note = over ? t.tooLong(number.format(this.maxCharacters)) : "";
+    if (this.tooLong.textContent !== note) this.tooLong.textContent = note; // announced once, not at each key
+    if (over) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+    this.sendButton.setAttribute("aria-disabled", String(over));
+    return over;
   }
 
   send(shown, payload) {
