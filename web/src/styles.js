@@ -74,7 +74,7 @@ header {
 }
 .status.ok { background: var(--accent); color: var(--primary); border-color: var(--line); }
 .status[hidden] { display: none; }
-.person { padding: 8px 14px; background: var(--accent); color: var(--primary); border-bottom: 1px solid var(--line); font-size: 13px; font-weight: 600; }
+.person { margin: 0; padding: 4px 6px; color: var(--primary); font-size: 13px; font-weight: 600; }
 .person[hidden] { display: none; }
 .message.agent .bubble { border-left: 3px solid var(--primary); }
 .meta .author { font-weight: 600; }

@@ -108,7 +108,6 @@ export class ChatWidget {
     }
     this.buildUi(shadow);
     this.renderAll();
-    this.showPerson();
     this.setOpen(this.store.state.open, { focus: false });
     this.connect();
     window.addEventListener("online", () => this.showStatus());
@@ -179,11 +178,12 @@ export class ChatWidget {
         this.subtitleNode = el(doc, "p", { text: this.config.subtitle || t.subtitle })),
       el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
         svg(doc, ICONS.close))),
-    this.status, this.person = el(doc, "div", { className: "person", role: "status", hidden: true }),
-    this.log, this.typingStatus,
+    this.status, this.log, this.typingStatus,
     el(doc, "div", { className: "actions" },
       this.humanButton = el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
-        svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton }))),
+        svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton })),
+      // In the button's place while a person has the conversation (showWhoAnswers).
+      this.person = el(doc, "p", { className: "person", role: "status", hidden: true })),
     el(doc, "div", { className: "length" }, this.tooLong, this.counter),
     form);
 
@@ -260,11 +260,8 @@ export class ChatWidget {
 
   showBrand() {
     const welcome = this.store.state.welcome;
-    if (!welcome) return;
-    if (!this.config.title && welcome.title) this.titleNode.textContent = welcome.title;
-    const assistant = welcome.assistant || {};
-    if (assistant.name && !this.config.subtitle) this.subtitleNode.textContent = this.t.assistantSubtitle(assistant.name);
-    this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(assistant, assistant.name || "", "avatar"));
+    if (welcome && !this.config.title && welcome.title) this.titleNode.textContent = welcome.title;
+    this.showWhoAnswers();
   }
 
   welcome(data) {
@@ -383,6 +380,7 @@ export class ChatWidget {
       if (message.from === "bot" && !s.open) s.unread += 1;
     });
     this.log.insertBefore(this.renderMessage(message), this.typing);
+    this.showWhoAnswers();
     this.updateBadge();
     this.scrollToEnd();
   }
@@ -404,6 +402,7 @@ export class ChatWidget {
       }
     });
     this.log.querySelector(".welcome-block .choices")?.remove();
+    this.showWhoAnswers();
   }
 
   choose(message, button) {
@@ -468,7 +467,9 @@ export class ChatWidget {
       });
       this.store.update(() => { message.pending = false; });
       this.rerender(message);
-      if (!this.store.state.person) this.setTyping(true); // a person types when they type
+      // While a person has the conversation the assistant is silent, and nothing says when the
+      // person is typing: no indicator then.
+      if (!this.store.state.handoff) this.setTyping(true);
     }
   }
 
@@ -482,15 +483,21 @@ export class ChatWidget {
       this.append({ ...base, image });
       return;
     }
-    // Who answers: a person (their name) until the assistant takes the conversation back.
-    const agent = data.agent && typeof data.agent.name === "string" ? data.agent.name : "";
-    if (agent || data.handoff === "ended") {
-      this.store.update((s) => { s.person = agent || null; });
-      this.showPerson();
-    }
     // A card comes as a custom payload (domain.yml, channel socketio): its sentence, the card
     // and its quick replies.
     const custom = data.custom && typeof data.custom === "object" ? data.custom : null;
+    // Who answers: the assistant, until a handoff starts (utter_handoff's custom payload says
+    // "waiting"); then a person, named once they write, until the assistant takes the
+    // conversation back ("ended", channels/website.py).
+    const agent = data.agent && typeof data.agent.name === "string" ? data.agent.name : "";
+    const handoff = agent ? "answering" : (custom && custom.handoff) || data.handoff;
+    if (["waiting", "answering", "ended"].includes(handoff)) {
+      this.store.update((s) => {
+        s.handoff = handoff === "ended" ? null : handoff;
+        s.person = agent || null;
+      });
+      this.showWhoAnswers();
+    }
     const text = custom ? custom.text : data.text;
     const card = custom ? cardOf(custom.card) : null;
     if ((typeof text !== "string" || !text) && !card) return;
@@ -507,11 +514,38 @@ export class ChatWidget {
     });
   }
 
-  showPerson() {
-    const name = this.store.state.person;
-    this.person.hidden = !name;
-    this.person.textContent = name ? this.t.personAnswering(name) : "";
-    this.humanButton.hidden = Boolean(name); // a person is already here
+  // Who has the conversation, in the header and in the place of "Talk to a person": the
+  // assistant, a person waited for, or the person answering. One way to ask for a person at a
+  // time: the button also goes while a question above offers it.
+  showWhoAnswers() {
+    const { t } = this;
+    const { handoff, person, welcome } = this.store.state;
+    this.subtitleNode.textContent = this.subtitle();
+    if (handoff === "answering") {
+      this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(null, person, "avatar agent-face"));
+    } else if (welcome) {
+      const assistant = welcome.assistant || {};
+      this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(assistant, assistant.name || "", "avatar"));
+    }
+    this.person.hidden = !handoff;
+    this.person.textContent = handoff === "answering" ? t.personAnswering(person)
+      : handoff === "waiting" ? t.personWaiting : "";
+    this.humanButton.hidden = Boolean(handoff) || this.offered(this.config.humanHandoffPayload);
+  }
+
+  subtitle() {
+    const { t } = this;
+    const { handoff, person, welcome } = this.store.state;
+    if (handoff === "answering") return t.headerPerson(person);
+    if (handoff === "waiting") return t.headerWaiting;
+    const name = welcome && welcome.assistant && welcome.assistant.name;
+    return this.config.subtitle || (name ? t.assistantSubtitle(name) : t.subtitle);
+  }
+
+  // Whether a question not answered yet offers this payload as a quick reply.
+  offered(payload) {
+    return this.store.messages.some((m) => m.answered === undefined && Array.isArray(m.buttons)
+      && m.buttons.some((b) => b.payload === payload));
   }
 
   setTyping(on) {
