@@ -13,7 +13,8 @@ greeting, suggested topics and the assistant's name and avatar (brand.yml, `widg
 longest message the server reads (channels/limits.yml), which the widget counts down to.
 
 And it tells the widget who is answering: messages an agent sent through the handoff service
-(handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that.
+(handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that. And which
+quick reply a typed answer took (channels/website_responses.py), for the widget to mark it.
 
 With several Rasa servers (README, "Scaling out"), WIDGET_REDIS_URL makes them share the
 widget's sockets through Redis (python-socketio's AsyncRedisManager): a message for a
@@ -41,6 +42,8 @@ SESSION_ID = re.compile(r"[0-9a-f]{32}")
 AGENT = "agent"
 # The response that hands the conversation back to the assistant (domain.yml).
 HAND_BACK = "utter_handoff_back"
+# The quick reply the customer's last message answered (channels/website_responses.py).
+ANSWERED = "answered"
 
 
 def _origins(setting: Optional[Text]) -> Optional[List[Text]]:
@@ -71,7 +74,8 @@ def valid_session_id(session_id: Any) -> bool:
 
 class WebsiteOutput(SocketIOOutput):
     """Rasa's socket.io output, plus who answers: {"agent": {"name": ...}} on an agent's
-    message, {"handoff": "ended"} when the assistant takes the conversation back."""
+    message, {"handoff": "ended"} when the assistant takes the conversation back; and
+    {"answered": payload}, the quick reply the customer's message was taken as."""
 
     _extra: Dict[Text, Any] = {}
 
@@ -81,6 +85,8 @@ class WebsiteOutput(SocketIOOutput):
             extra[AGENT] = {"name": str(message[AGENT].get("name") or "")}
         if message.get("utter_action") == HAND_BACK:
             extra["handoff"] = "ended"
+        if isinstance(message.get(ANSWERED), str):
+            extra[ANSWERED] = message[ANSWERED]
         self._extra = extra
         try:
             await super().send_response(recipient_id, message)

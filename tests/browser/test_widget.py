@@ -267,3 +267,23 @@ def test_a_long_message_is_never_cut_a_counter_shows_its_length_and_send_waits_u
 
     widget.input.fill("where is my order?")
     expect(counter).to_be_hidden()  # far from the limit, no counter
+
+
+def test_a_typed_choice_is_marked_like_a_clicked_one(page, shop):
+    page.goto(f"{shop}/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("what do I need to do before sending my phone back?")
+    expect(widget.bot.last).to_contain_text("Step 1 of 6")
+    answered = page.locator("#support-chat .choices.answered")
+
+    widget.say("next")  # not the button's title: the server understood it as "Next step"
+    expect(widget.bot.last).to_contain_text("Step 2 of 6")
+    expect(answered.last.locator(".choice.chosen")).to_have_text("Next step")
+
+    widget.say("go back")
+    expect(widget.bot.last).to_contain_text("Step 1 of 6")
+    expect(answered.last.locator(".choice.chosen")).to_have_text("Back")
+
+    widget.say("what's the weather in Lisbon?")  # no button's meaning: none is marked
+    expect(answered.last.locator(".choice.chosen")).to_have_count(0)

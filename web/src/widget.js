@@ -405,6 +405,22 @@ export class ChatWidget {
     this.showWhoAnswers();
   }
 
+  // The quick reply the customer's last message was taken as, which the server says with its
+  // answer (channels/website_responses.py): a typed "next" is marked as a click on "Next step".
+  markAnswered(payload) {
+    const messages = this.store.messages;
+    const last = messages.map((m) => m.from).lastIndexOf("user");
+    for (let i = last - 1; i >= 0 && messages[i].from !== "user"; i -= 1) {
+      const message = messages[i];
+      if (!Array.isArray(message.buttons) || !message.buttons.length) continue;
+      if (message.answered === null && message.buttons.some((b) => b.payload === payload)) {
+        this.store.update(() => { message.answered = payload; });
+        this.rerender(message);
+      }
+      return; // the latest question with quick replies is the one answered
+    }
+  }
+
   choose(message, button) {
     this.send(button.title, button.payload);
     this.input.focus();
@@ -500,6 +516,7 @@ export class ChatWidget {
     }
     const text = custom ? custom.text : data.text;
     const card = custom ? cardOf(custom.card) : null;
+    if (typeof data.answered === "string") this.markAnswered(data.answered);
     if ((typeof text !== "string" || !text) && !card) return;
     if (agent) base.agent = agent;
     const source = custom || data;
