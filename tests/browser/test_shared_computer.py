@@ -83,3 +83,15 @@ def test_the_widget_does_not_act_on_a_token_from_a_page_restored_from_the_back_f
     widget = ask_where_my_order_is(page)
     assert page.evaluate("sessionStorage.getItem('restored')") == "/orders"  # the page came back as it was
     assert_answered_as_to_nobody_in_particular(widget)
+
+
+def test_every_page_that_carries_a_customer_token_is_never_stored(page, shop):
+    log_in(page, shop)
+    for path in ("/", "/login", "/orders", "/account", "/orders/40512360", "/returns",
+                 "/returns/confirmation?order=40512360&reason=repair", "/orders/40512348/seller"):
+        response = page.goto(f"{shop}{path}")
+        assert "customerToken" in response.text(), path  # the page names Ana to the widget
+        assert response.headers.get("cache-control") == "no-store", path
+    with page.expect_response(f"{shop}/logout") as logging_out:
+        page.get_by_role("button", name="Log out").click()
+    assert logging_out.value.status == 303 and logging_out.value.headers.get("cache-control") == "no-store"
