@@ -538,11 +538,12 @@ export class ChatWidget {
     const { t } = this;
     const { handoff, person, welcome } = this.store.state;
     this.subtitleNode.textContent = this.subtitle();
-    if (handoff === "answering") {
-      this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(null, person, "avatar agent-face"));
-    } else if (welcome) {
-      const assistant = welcome.assistant || {};
-      this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(assistant, assistant.name || "", "avatar"));
+    const assistant = (welcome && welcome.assistant) || null;
+    const face = handoff === "answering" ? `agent:${person}` : assistant && `assistant:${assistant.name}:${assistant.avatar}`;
+    if (face && face !== this.headerFace) { // replaced only when someone else answers
+      this.headerFace = face;
+      this.headerAvatar.replaceWith(this.headerAvatar = handoff === "answering"
+        ? this.avatarFor(null, person, "avatar agent-face") : this.avatarFor(assistant, assistant.name || "", "avatar"));
     }
     this.person.hidden = !handoff;
     this.person.textContent = handoff === "answering" ? t.personAnswering(person)
