@@ -9,10 +9,12 @@
    store, so a page must not pick a guessable one, or one of another channel's senders.
 
 It greets: once a session is confirmed, a `welcome` event carries the brand profile's
-greeting, suggested topics and the assistant's name and avatar (brand.yml, `widget`).
+greeting, suggested topics and the assistant's name and avatar (brand.yml, `widget`), and the
+longest message the server reads (channels/limits.yml), which the widget counts down to.
 
 And it tells the widget who is answering: messages an agent sent through the handoff service
-(handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that.
+(handoff/rasa_api.py) carry the agent's name, and the assistant's hand-back ends that. And which
+quick reply a typed answer took (channels/website_responses.py), for the widget to mark it.
 
 With several Rasa servers (README, "Scaling out"), WIDGET_REDIS_URL makes them share the
 widget's sockets through Redis (python-socketio's AsyncRedisManager): a message for a
@@ -31,7 +33,7 @@ from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer
 
 from brand.profile import read as brand_profile
-from channels.limits import limited
+from channels.limits import limited, limits
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ SESSION_ID = re.compile(r"[0-9a-f]{32}")
 AGENT = "agent"
 # The response that hands the conversation back to the assistant (domain.yml).
 HAND_BACK = "utter_handoff_back"
+# The quick reply the customer's last message answered (channels/website_responses.py).
+ANSWERED = "answered"
 
 
 def _origins(setting: Optional[Text]) -> Optional[List[Text]]:
@@ -70,7 +74,8 @@ def valid_session_id(session_id: Any) -> bool:
 
 class WebsiteOutput(SocketIOOutput):
     """Rasa's socket.io output, plus who answers: {"agent": {"name": ...}} on an agent's
-    message, {"handoff": "ended"} when the assistant takes the conversation back."""
+    message, {"handoff": "ended"} when the assistant takes the conversation back; and
+    {"answered": payload}, the quick reply the customer's message was taken as."""
 
     _extra: Dict[Text, Any] = {}
 
@@ -80,6 +85,8 @@ class WebsiteOutput(SocketIOOutput):
             extra[AGENT] = {"name": str(message[AGENT].get("name") or "")}
         if message.get("utter_action") == HAND_BACK:
             extra["handoff"] = "ended"
+        if isinstance(message.get(ANSWERED), str):
+            extra[ANSWERED] = message[ANSWERED]
         self._extra = extra
         try:
             await super().send_response(recipient_id, message)
@@ -119,7 +126,8 @@ class WebsiteChatInput(SocketIOInput):
         share_sockets_through_redis(sio, blueprint, os.environ.get("WIDGET_REDIS_URL"))
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
-        welcome = brand_profile().welcome
+        # The widget refuses to send a longer message, and says so, rather than have it refused.
+        welcome = {**brand_profile().welcome, "max_message_characters": limits()["max_message_characters"]}
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
@@ -129,7 +137,7 @@ class WebsiteChatInput(SocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
             # The widget's first screen: the assistant's name and avatar, the greeting and the
-            # suggested topics, from the brand profile (brand.yml, `widget`).
+            # suggested topics, from the brand profile (brand.yml, `widget`); and the limit.
             await sio.emit("welcome", welcome, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

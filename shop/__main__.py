@@ -10,6 +10,7 @@ from shop.settings import Settings, SettingsError
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines name customers and orders
     try:
         settings = Settings.from_environment()
     except SettingsError as error:

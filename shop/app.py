@@ -1,34 +1,38 @@
-"""The demo shop's pages: home, log in / log out, "My orders", and the widget's script.
+"""The demo shop's pages: home, log in / log out, a customer's orders and account (shop/
+order_pages.py), and the widget's script.
 
 A logged-in page gives the widget a short-lived token signed for the assistant (`sub` = the
 customer id), so the assistant answers about that customer's orders without asking who they
 are. Logged-out pages give none, and the assistant verifies by e-mail or postcode instead.
+The menus and buttons have the names of the assistant's brand profile, so that a customer can
+follow every answer that sends them somewhere ("Purchases" > "Order details").
 """
 import html
 import json
 import secrets
 import time
-from datetime import datetime
 from pathlib import Path
-from string import Template
 from typing import Dict, List, Optional
 
 import httpx
 import jwt
 import yaml
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from shop import order_pages
+from shop.order_pages import template
 from shop.settings import Settings
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "shop_session"
 SESSION_DAYS = 7
-
-
-def _template(name: str) -> Template:
-    return Template((HERE / "templates" / f"{name}.html").read_text())
+# A page that carries a customer token is never kept by the browser: Back after logging out
+# fetches it again (and is sent to the login page) instead of showing the customer's page, token
+# and all, to the next person at the computer. The login and logout redirects change who that
+# is, so they are never kept either.
+NEVER_STORED = {"Cache-Control": "no-store"}
 
 
 def demo_customers(seed_file: Path) -> Dict[str, str]:
@@ -46,11 +50,6 @@ def customer_token(settings: Settings, customer_id: str) -> str:
     return jwt.encode(claims, settings.customer_token_secret, algorithm="HS256")
 
 
-def _date(iso: str) -> str:
-    # Python 3.10's fromisoformat doesn't read a "Z" suffix.
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%d %b %Y")
-
-
 def _script_json(value: dict) -> str:
     """JSON safe inside a <script> element: no "</script>" or "<!--" can close it early."""
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -60,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Demo shop", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     customers = demo_customers(settings.seed_file)
+    names = order_pages.website_names(settings.brand_profile)
 
     def logged_in(request: Request) -> Optional[str]:
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -74,8 +74,10 @@ def create_app(settings: Settings) -> FastAPI:
     def page(request: Request, title: str, content: str, status: int = 200) -> HTMLResponse:
         customer_id = logged_in(request)
         if customer_id:
-            nav = (f'<span>Hi {html.escape(customers[customer_id].split()[0])}</span>'
-                   '<a href="/orders">My orders</a>'
+            menus = [f'<a href="/orders">{html.escape(names["my_orders"])}</a>']
+            if names["orders"] != names["my_orders"]:
+                menus.append(f'<a href="/account">{html.escape(names["orders"])}</a>')
+            nav = (f'<span>Hi {html.escape(customers[customer_id].split()[0])}</span>{"".join(menus)}'
                    '<form method="post" action="/logout"><button type="submit">Log out</button></form>')
         else:
             nav = '<a href="/login">Log in</a>'
@@ -85,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         if customer_id:
             widget["customerToken"] = customer_token(settings, customer_id)
         nonce = secrets.token_urlsafe(16)
-        body = _template("layout").substitute(
+        body = template("layout").substitute(
             title=html.escape(title), nav=nav, content=content, nonce=nonce, widget_config=_script_json(widget))
         assistant = settings.assistant_url
         websocket = assistant.replace("https://", "wss://").replace("http://", "ws://")
@@ -95,12 +97,12 @@ def create_app(settings: Settings) -> FastAPI:
         policy = (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
                   f"connect-src 'self' {assistant} {websocket}; img-src 'self' https: data:; "
                   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        return HTMLResponse(body, status, headers={"Content-Security-Policy": policy,
-                                                   "Referrer-Policy": "same-origin"})
+        headers = {"Content-Security-Policy": policy, "Referrer-Policy": "same-origin"}
+        return HTMLResponse(body, status, headers={**headers, **(NEVER_STORED if customer_id else {})})
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
-        return page(request, "Refurbished electronics", _template("home").substitute())
+        return page(request, "Refurbished electronics", template("home").substitute())
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request):
@@ -108,13 +110,13 @@ def create_app(settings: Settings) -> FastAPI:
             f'      <button type="submit" name="customer" value="{html.escape(cid)}">'
             f'Log in as <strong>{html.escape(name)}</strong></button>'
             for cid, name in customers.items())
-        return page(request, "Log in", _template("login").substitute(choices=choices))
+        return page(request, "Log in", template("login").substitute(choices=choices))
 
     @app.post("/login")
     def login(customer: str = Form(...)):
         if customer not in customers:
             return RedirectResponse("/login", status_code=303)
-        response = RedirectResponse("/orders", status_code=303)
+        response = RedirectResponse("/orders", status_code=303, headers=NEVER_STORED)
         session = jwt.encode({"sub": customer, "exp": int(time.time()) + SESSION_DAYS * 86400},
                              settings.session_secret, algorithm="HS256")
         response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax")
@@ -122,9 +124,29 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/logout")
     def logout():
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse("/", status_code=303, headers=NEVER_STORED)
         response.delete_cookie(SESSION_COOKIE)
         return response
+
+    def unavailable(request: Request, heading: str) -> HTMLResponse:
+        content = template("error").substitute(
+            heading=html.escape(heading), message="Your orders can't be shown right now. Please try again in a minute.")
+        return page(request, heading, content, status=503)
+
+    def customers_order(customer_id: str, number: str) -> Optional[dict]:
+        """The order, if it is this customer's (others' are "not found", not "forbidden")."""
+        try:
+            order = fetch_order(settings, number)
+        except httpx.HTTPStatusError as error:
+            if error.response.status_code == 404:
+                return None
+            raise
+        return order if order["customer"]["id"] == customer_id else None
+
+    def not_found(request: Request) -> HTMLResponse:
+        content = template("error").substitute(heading="Order not found",
+                                                           message="There is no such order in your account.")
+        return page(request, "Order not found", content, status=404)
 
     @app.get("/orders", response_class=HTMLResponse)
     def my_orders(request: Request):
@@ -134,16 +156,82 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             orders = fetch_orders(settings, customer_id)
         except httpx.HTTPError:
-            content = _template("error").substitute(
-                heading="My orders", message="Your orders can't be shown right now. Please try again in a minute.")
-            return page(request, "My orders", content, status=503)
-        rows = "\n".join(
-            f'        <tr><td>#{html.escape(o["number"])}</td>'
-            f'<td>{html.escape(_date(o["placed_at"]))}</td>'
-            f'<td>{html.escape(", ".join(item["name"] for item in o["items"]))}</td></tr>'
-            for o in orders) or '        <tr><td colspan="3">No orders yet.</td></tr>'
-        content = _template("orders").substitute(name=html.escape(customers[customer_id]), rows=rows)
-        return page(request, "My orders", content)
+            return unavailable(request, names["my_orders"])
+        return page(request, names["my_orders"], order_pages.my_orders(names, customers[customer_id], orders))
+
+    @app.get("/account", response_class=HTMLResponse)
+    def account(request: Request):
+        customer_id = logged_in(request)
+        if not customer_id:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            orders = fetch_orders(settings, customer_id)
+        except httpx.HTTPError:
+            return unavailable(request, names["orders"])
+        return page(request, names["orders"], order_pages.account(names, customers[customer_id], orders))
+
+    @app.get("/orders/{number}", response_class=HTMLResponse)
+    def order_details(request: Request, number: str = PathParam(pattern=r"^\d{8}$")):
+        customer_id = logged_in(request)
+        if not customer_id:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            order = customers_order(customer_id, number)
+        except httpx.HTTPError:
+            return unavailable(request, names["order_details"])
+        if order is None:
+            return not_found(request)
+        return page(request, f"Order #{number}", order_pages.order_details(names, order))
+
+    @app.get("/returns", response_class=HTMLResponse)
+    def return_steps(request: Request):
+        customer_id = logged_in(request)
+        if not customer_id:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            orders = fetch_orders(settings, customer_id)
+        except httpx.HTTPError:
+            return unavailable(request, names["get_help"])
+        return page(request, names["get_help"], order_pages.return_steps(names, orders))
+
+    @app.get("/returns/confirmation", response_class=HTMLResponse)
+    def return_confirmation(request: Request, order: str = "", reason: str = ""):
+        customer_id = logged_in(request)
+        if not customer_id:
+            return RedirectResponse("/login", status_code=303)
+        if reason not in order_pages.REASONS or not order.isdigit() or len(order) != 8:
+            return RedirectResponse("/returns", status_code=303)
+        try:
+            found = customers_order(customer_id, order)
+        except httpx.HTTPError:
+            return unavailable(request, names["get_help"])
+        if found is None:
+            return not_found(request)
+        return page(request, "All set for your return", order_pages.return_confirmation(names, found, reason))
+
+    @app.get("/orders/{number}/seller", response_class=HTMLResponse)
+    def seller_message(request: Request, number: str = PathParam(pattern=r"^\d{8}$"), about: str = ""):
+        customer_id = logged_in(request)
+        if not customer_id:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            order = customers_order(customer_id, number)
+        except httpx.HTTPError:
+            return unavailable(request, names["contact_seller"])
+        if order is None:
+            return not_found(request)
+        return page(request, f"Order #{number}", order_pages.seller_message(names, order, about == "help"))
+
+    @app.post("/orders/{number}/seller", response_class=HTMLResponse)
+    def seller_message_not_sent(request: Request, number: str = PathParam(pattern=r"^\d{8}$")):
+        if not logged_in(request):
+            return RedirectResponse("/login", status_code=303)
+        content = template("notice").substitute(
+            heading="Your message was not sent",
+            message="This is a demo shop: messages to sellers are not sent anywhere. On the marketplace, the "
+                    "seller would get it and answer you by e-mail.",
+            back=f"/orders/{number}", back_label=f"Back to order #{number}")
+        return page(request, "Message not sent", content)
 
     @app.get("/widget/support-chat.js")
     def widget_script():
@@ -163,8 +251,16 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def fetch_orders(settings: Settings, customer_id: str) -> List[dict]:
-    response = httpx.get(f"{settings.orders_api_url}/customers/{customer_id}/orders",
+def _from_backend(settings: Settings, path: str):
+    response = httpx.get(f"{settings.orders_api_url}{path}",
                          headers={"Authorization": f"Bearer {settings.orders_api_token}"}, timeout=5)
     response.raise_for_status()
     return response.json()
+
+
+def fetch_orders(settings: Settings, customer_id: str) -> List[dict]:
+    return _from_backend(settings, f"/customers/{customer_id}/orders")
+
+
+def fetch_order(settings: Settings, number: str) -> dict:
+    return _from_backend(settings, f"/orders/{number}")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from brand.profile import profile_path
+
 ROOT = Path(__file__).resolve().parent.parent
 CUSTOMER_TOKEN_AUDIENCE = "refurb-support-assistant"
 
@@ -43,6 +45,9 @@ class Settings:
     seed_file: Path
     # Signs the shop's own login cookie.
     session_secret: str
+    # The assistant's brand profile (BRAND_PROFILE, read by brand/profile.py): the shop's menus
+    # and buttons have the names its answers send customers to.
+    brand_profile: Path
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -73,4 +78,5 @@ class Settings:
             widget_file=Path(os.environ.get("WIDGET_FILE", ROOT / "web" / "dist" / "support-chat.js")),
             seed_file=ROOT / "backend" / "seed.yml",
             session_secret=session_secret,
+            brand_profile=profile_path(),
         )

@@ -11,6 +11,7 @@ from brand.profile import read as brand_profile
 from tools.services import ROOT
 
 pytestmark = pytest.mark.e2e
+LIMITS = yaml.safe_load((ROOT / "channels" / "limits.yml").read_text())
 
 
 class PollingSocket:
@@ -70,10 +71,24 @@ def test_replies_reach_a_persistent_session_after_the_brands_welcome(assistant):
     socket.emit("session_request", {"session_id": session_id})
     assert socket.next_event() == ["session_confirm", session_id]
     event, welcome = socket.next_event()
-    assert event == "welcome" and welcome == brand_profile(ROOT / "brand.yml").welcome
+    assert event == "welcome" and brand_profile(ROOT / "brand.yml").welcome.items() <= welcome.items()
     socket.emit("user_uttered", {"message": "hello", "session_id": session_id, "customData": {}})
     event, answer = socket.next_event()
     assert event == "bot_uttered" and answer["text"]
+
+
+def test_the_welcome_tells_the_widget_how_long_a_message_the_server_reads(assistant):
+    socket = PollingSocket(assistant.url, assistant.shop_url)
+    socket.emit("session_request", {})
+    assert socket.next_event()[0] == "session_confirm"
+    event, welcome = socket.next_event()
+    assert event == "welcome" and welcome["max_message_characters"] == LIMITS["max_message_characters"]
+
+
+def test_until_then_the_widget_counts_to_the_servers_limit():
+    widget = (ROOT / "web" / "src" / "widget.js").read_text()
+    default = re.search(r"maxMessageCharacters: (\d+)", widget)
+    assert default and int(default.group(1)) == LIMITS["max_message_characters"]
 
 
 def test_typing_a_buttons_number_or_title_answers_it(chat):

@@ -222,8 +222,10 @@ def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_ur
 
 
 def shop_service(port: int, host: str, assistant_url: str, orders_api_url: str, shared: Secrets,
-                 log_dir: Path) -> Service:
-    """The demo shop (shop/, in the backend's virtualenv): pages that embed the chat widget."""
+                 log_dir: Path, brand_profile: Optional[str] = None) -> Service:
+    """The demo shop (shop/, in the backend's virtualenv): pages that embed the chat widget,
+    with the menus and buttons of the assistant's brand profile (BRAND_PROFILE, as the Rasa
+    server's unless given)."""
     return Service(
         "demo shop",
         [str(BACKEND_VENV / "bin" / "python"), "-m", "shop"],
@@ -232,7 +234,8 @@ def shop_service(port: int, host: str, assistant_url: str, orders_api_url: str, 
         {"SHOP_HOST": host, "SHOP_PORT": str(port),
          # Behind a proxy, browsers reach the assistant elsewhere than the shop does.
          "ASSISTANT_PUBLIC_URL": os.environ.get("ASSISTANT_PUBLIC_URL") or assistant_url,
-         "ORDERS_API_URL": orders_api_url, **shared.environment()},
+         "ORDERS_API_URL": orders_api_url, **shared.environment(),
+         **({"BRAND_PROFILE": brand_profile} if brand_profile else {})},
     )
 
 
@@ -329,7 +332,7 @@ class Assistant:
             env,
         )
         shop = shop_service(self.shop_port, self.host, self.url, env["ORDERS_API_URL"], self.secrets,
-                            self.log_dir)
+                            self.log_dir, brand_profile=env.get("BRAND_PROFILE"))
         handoff = handoff_service(self.handoff_port, self.host, self.handoff_db or ROOT / "var" / "handoff.db",
                                   self.log_dir, self.url, self.rasa_api_token, self.handoff_api_token, tracker_db,
                                   self.agents_file or ROOT / "var" / "desk-agents.yml")

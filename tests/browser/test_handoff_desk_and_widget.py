@@ -1,7 +1,9 @@
 """Handing over to a person, in two browsers: the customer's widget on the shop, and the agent
 desk. The whole story reaches the agent, in words; replies go both ways live; a Rasa restart
 loses nothing; resolving gives the conversation back to the assistant, which asks for a rating.
-On a long conversation the desk keeps the queue, the summary and the reply box in view."""
+On a long conversation the desk keeps the queue, the summary and the reply box in view. And
+while a person has the conversation the widget says so, shows no typing indicator and no second
+way to ask for a person."""
 import re
 import time
 import uuid
@@ -34,6 +36,21 @@ class Desk:
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Log in").click()
         expect(self.page.get_by_role("heading", name="Queue")).to_be_visible()
+
+    def open_conversation_where(self, said: str, timeout_s: float = 30):
+        """The queue's conversation in which the customer said `said`: the handoff reaches the
+        queue, and what the customer writes its transcript, within seconds."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for item in reversed(self.queue.all()):  # newest first
+                item.click()
+                try:
+                    expect(self.transcript.filter(has_text=said)).to_have_count(1, timeout=3_000)
+                    return
+                except AssertionError:
+                    continue
+            self.page.wait_for_timeout(1_000)
+        raise AssertionError(f"no conversation in the queue where the customer said {said!r}")
 
     def reply(self, text: str):
         self.page.get_by_label("Reply to the customer").fill(text)
@@ -241,3 +258,55 @@ def test_on_a_long_conversation_only_the_transcript_scrolls(agent_page, assistan
     expect(desk.transcript.filter(has_text="Message 59 about the parcel")).to_be_visible()  # the latest, in view
     assert_the_desk_holds_still(agent_page)
     agent_page.get_by_role("button", name="Give back to the assistant").click()
+
+
+def test_while_a_person_has_the_conversation_the_widget_says_so_and_offers_one_way_to_ask(page, agent_page, assistant):
+    page.goto(f"{assistant.shop_url}/")
+    widget = Widget(page)
+    widget.open()
+    who_answers = page.locator("#support-chat header p")
+    talk_to_a_person = page.locator("#support-chat").get_by_role("button", name="Talk to a person")
+    handoff_state = page.locator("#support-chat .person")
+    expect(who_answers).to_have_text("Max · usually answers at once")
+
+    # 1. Asked: the button gives way to the wait, and the header says a person will answer.
+    talk_to_a_person.click()
+    widget.wait_for_answer(0)
+    expect(widget.bot.last).to_contain_text("support team")
+    expect(who_answers).to_have_text("Waiting for a person")
+    expect(talk_to_a_person).to_have_count(0)
+    expect(handoff_state).to_have_text("A person from our support team will answer you here. "
+                                       "Anything you write goes to them.")
+
+    # 2. What the customer writes meanwhile goes to the person: the assistant isn't typing.
+    widget.input.fill("it's about my blue headphones, they never came")
+    widget.input.press("Enter")
+    expect(page.locator("#support-chat .message.user .pending")).to_have_count(0)
+    expect(page.locator("#support-chat .typing")).to_be_hidden()
+
+    # 3. The person answers: the header names them.
+    desk = Desk(agent_page, assistant.desk_url)
+    desk.log_in("maria", demo_password(assistant))
+    desk.open_conversation_where("it's about my blue headphones, they never came")
+    desk.reply("Hi, Maria here. Which order is it?")
+    expect(widget.bot.last).to_have_text("Hi, Maria here. Which order is it?")
+    expect(who_answers).to_have_text("Maria from support is answering")
+    expect(page.locator("#support-chat header .agent-face")).to_have_text("M")  # her initial, in her colour
+    expect(handoff_state).to_have_text("Maria from our support team is answering you.")
+    expect(talk_to_a_person).to_have_count(0)
+
+    # 4. Given back: the assistant again, and after "No" one "Talk to a person", the answer's.
+    agent_page.get_by_role("button", name="Resolve").click()
+    expect(widget.choices.filter(has_text="Yes, solved")).to_be_visible()
+    expect(who_answers).to_have_text("Max · usually answers at once")
+    expect(page.locator("#support-chat header .agent-face")).to_have_count(0)
+    expect(handoff_state).to_be_hidden()
+    before = widget.bot.count()
+    widget.choices.filter(has_text="No").click()
+    widget.wait_for_answer(before)
+    expect(talk_to_a_person).to_have_count(1)
+    expect(widget.choices.filter(has_text="Talk to a person")).to_be_visible()
+    # Answered otherwise, the question's button stays greyed and the widget's own is back.
+    widget.say("thanks")
+    expect(widget.choices.filter(has_text="Talk to a person")).to_be_disabled()
+    expect(page.locator("#support-chat .human")).to_be_visible()

@@ -1,16 +1,19 @@
 """The chat widget in a real browser, on the demo shop: what a customer sees and does."""
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DESKTOP, opened, screenshot
 from tools.services import ROOT
 
 pytestmark = pytest.mark.e2e
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+LIMITS = yaml.safe_load((ROOT / "channels" / "limits.yml").read_text())
 BRAND = yaml.safe_load((ROOT / "brand.yml").read_text())  # the tests' assistant runs with the example
 
 
@@ -216,3 +219,71 @@ def test_logging_out_leaves_no_conversation_behind(page, shop):
     # Now anonymous: the assistant asks which order instead of listing Ana's.
     widget.say("where is my order?")
     expect(widget.choices.filter(has_text="40512345")).to_have_count(0)
+
+
+@pytest.fixture
+def page_in(chromium, request):
+    """A browser in the locale given, in Paris, its clock at 00:27 local time."""
+    for page in opened(chromium, DESKTOP, locale=request.param, timezone_id="Europe/Paris"):
+        page.clock.set_fixed_time(datetime(2026, 3, 2, 0, 27, tzinfo=ZoneInfo("Europe/Paris")))
+        yield page
+
+
+@pytest.mark.parametrize("page_in, shown", [("fr-FR", "00:27"), ("en-GB", "00:27"), ("en-US", "12:27 AM")],
+                         indirect=["page_in"])
+def test_timestamps_are_the_browsers_short_time(page_in, shop, shown):
+    page_in.goto(f"{shop}/")
+    widget = Widget(page_in)
+    widget.open()
+    widget.say("hello")
+    expect(page_in.locator("#support-chat .message time").first).to_have_text(shown)
+
+
+def test_a_long_message_is_never_cut_a_counter_shows_its_length_and_send_waits_until_it_is_shortened(page, shop):
+    page.goto(f"{shop}/")
+    widget = Widget(page)
+    widget.open()
+    limit = LIMITS["max_message_characters"]
+    complaint = ("My phone arrived with a cracked screen and the seller has not answered my messages. " * 40)
+    pasted = complaint[:limit + 50].rstrip() + "x"
+    counter, note = page.locator("#support-chat .counter"), page.locator("#support-chat .too-long")
+
+    widget.input.fill(pasted)
+    expect(widget.input).to_have_value(pasted)  # all of it, nothing cut
+    expect(counter).to_have_text(f"{len(pasted):,} / {limit:,}")
+    widget.input.press("Enter")
+    expect(note).to_have_text(f"Too long to send: please shorten your message to {limit:,} characters.")
+    expect(widget.input).to_have_value(pasted)  # kept, to be shortened
+    assert page.locator("#support-chat .message.user").count() == 0  # nothing sent
+
+    shortened = complaint[:limit - 50].rstrip() + "."
+    widget.input.fill(shortened)
+    expect(counter).to_have_text(f"{len(shortened):,} / {limit:,}")  # near the limit: still counted
+    expect(note).to_be_empty()
+    widget.input.press("Enter")
+    widget.wait_for_answer(0)
+    expect(widget.user.last).to_have_text(shortened)  # whole
+    expect(widget.bot.last).not_to_have_text(LIMITS["too_long"].format(**LIMITS))  # read, not refused
+
+    widget.input.fill("where is my order?")
+    expect(counter).to_be_hidden()  # far from the limit, no counter
+
+
+def test_a_typed_choice_is_marked_like_a_clicked_one(page, shop):
+    page.goto(f"{shop}/")
+    widget = Widget(page)
+    widget.open()
+    widget.say("what do I need to do before sending my phone back?")
+    expect(widget.bot.last).to_contain_text("Step 1 of 6")
+    answered = page.locator("#support-chat .choices.answered")
+
+    widget.say("next")  # not the button's title: the server understood it as "Next step"
+    expect(widget.bot.last).to_contain_text("Step 2 of 6")
+    expect(answered.last.locator(".choice.chosen")).to_have_text("Next step")
+
+    widget.say("go back")
+    expect(widget.bot.last).to_contain_text("Step 1 of 6")
+    expect(answered.last.locator(".choice.chosen")).to_have_text("Back")
+
+    widget.say("what's the weather in Lisbon?")  # no button's meaning: none is marked
+    expect(answered.last.locator(".choice.chosen")).to_have_count(0)

@@ -189,3 +189,63 @@ def test_switching_the_brand_profile_switches_every_word(desktop, reboxed, assis
         assert f'"{other["menus"]["get_help"]}"' not in said
         if brand is EXAMPLE:
             screenshot(desktop, "brand-switch-desktop")  # the README's: the other brand, same widget
+
+
+@pytest.fixture(params=["the demo shop's profile", "the example profile"])
+def shop_and_brand(request):
+    """The demo shop as run with a brand profile: its pages name what that profile names."""
+    if request.param == "the demo shop's profile":
+        return request.getfixturevalue("reboxed"), REBOXED
+    return request.getfixturevalue("assistant").shop_url, EXAMPLE
+
+
+def test_every_menu_and_button_the_answers_name_is_on_the_shops_pages_where_they_say(desktop, shop_and_brand):
+    # Answers send customers to the website's menus and buttons by the profile's names
+    # (domain.yml: {brand_menu_...}, {brand_button_...}); a customer follows each of them here.
+    shop, brand = shop_and_brand
+    menus, buttons = brand["menus"], brand["buttons"]
+    page, found = desktop, set()
+
+    def control(name, within=None):
+        within = within or page.locator("body")
+        found.add(name)
+        return within.get_by_role("link", name=name, exact=True).or_(within.get_by_role("button", name=name, exact=True))
+
+    def order(number):
+        return page.get_by_role("listitem").filter(has_text=f"Order #{number}")
+
+    log_in(page, shop)
+    # "log in, go to "My orders", scroll down to the order and click "Show more details"": its tracking.
+    control(menus["my_orders"]).click()
+    control(menus["order_details"], order("40512351")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Order #40512351")
+    expect(page.get_by_role("link", name=re.compile("Track parcel"))).to_have_attribute(
+        "href", "https://www.ups.com/track?tracknum=1Z999AA10123456784")
+
+    # "click "Ask for help" (or "Contact my seller") next to the order number": a message to the
+    # seller, which the demo says it does not send.
+    for button in (buttons["ask_for_help"], buttons["contact_seller"]):
+        control(menus["my_orders"]).click()
+        control(button, order("40512348")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"{button}: order #40512348")
+        page.get_by_label("Your message to the seller").fill("It hasn't shipped yet.")
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator("main")).to_contain_text("not sent")
+
+    # "go to "Orders" > "Get help" and follow all the steps until the confirmation page that says
+    # "All set for your return". Select "Print return label"".
+    control(menus["orders"]).click()
+    control(menus["get_help"]).click()
+    page.get_by_label("iPhone 12 64GB (order #40512360)").check()
+    page.get_by_label("Return for repair").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("All set for your return")
+    expect(control(buttons["print_label"])).to_have_attribute("href", "https://labels.example.com/r/40512360.pdf")
+
+    # "your tracking link ... "Orders" > "Show more details"": a return's.
+    control(menus["orders"]).click()
+    control(menus["order_details"], order("40512364")).click()
+    expect(page.get_by_role("link", name=re.compile("Track return"))).to_have_attribute(
+        "href", "https://www.dhl.com/track?tracking-id=JD014600006281111111")
+
+    assert found == set(menus.values()) | set(buttons.values())  # every name the profile has

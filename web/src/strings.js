@@ -34,6 +34,11 @@ const STRINGS = {
     expected: (day) => `expected ${day}`,
     agentLabel: (name) => `${name}, support team`,
     personAnswering: (name) => `${name} from our support team is answering you.`,
+    personWaiting: "A person from our support team will answer you here. Anything you write goes to them.",
+    headerWaiting: "Waiting for a person",
+    headerPerson: (name) => `${name} from support is answering`,
+    counter: (length, max) => `${length} / ${max}`,
+    tooLong: (max) => `Too long to send: please shorten your message to ${max} characters.`,
   },
   fr: {
     title: "Service client",
@@ -67,6 +72,11 @@ const STRINGS = {
     expected: (day) => `prévue le ${day}`,
     agentLabel: (name) => `${name}, service client`,
     personAnswering: (name) => `${name}, du service client, vous répond.`,
+    personWaiting: "Une personne du service client va vous répondre ici. Tout ce que vous écrivez lui parvient.",
+    headerWaiting: "En attente d'une personne",
+    headerPerson: (name) => `${name}, du service client, vous répond`,
+    counter: (length, max) => `${length} / ${max}`,
+    tooLong: (max) => `Trop long pour être envoyé : raccourcissez votre message à ${max} caractères.`,
   },
 };
 

@@ -74,7 +74,7 @@ header {
 }
 .status.ok { background: var(--accent); color: var(--primary); border-color: var(--line); }
 .status[hidden] { display: none; }
-.person { padding: 8px 14px; background: var(--accent); color: var(--primary); border-bottom: 1px solid var(--line); font-size: 13px; font-weight: 600; }
+.person { margin: 0; padding: 4px 6px; color: var(--primary); font-size: 13px; font-weight: 600; }
 .person[hidden] { display: none; }
 .message.agent .bubble { border-left: 3px solid var(--primary); }
 .meta .author { font-weight: 600; }
@@ -158,6 +158,14 @@ header img.avatar { object-fit: cover; }
 .typing span:nth-child(3) { animation-delay: .4s; }
 @keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
 @media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: .6; } .launcher { transition: none; } }
+
+.length { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; padding: 0 14px; font-size: 12.5px; }
+.length p { margin: 4px 0 0; }
+.counter { color: var(--muted); margin-left: auto !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.counter[hidden] { display: none; }
+.counter.over, .too-long { color: #b3261e; font-weight: 600; }
+.too-long:empty { display: none; }
+.send[aria-disabled="true"] { opacity: .45; cursor: not-allowed; }
 
 form { display: flex; gap: 8px; padding: 6px 12px 12px; align-items: flex-end; }
 textarea {

@@ -15,7 +15,14 @@ const ICONS = {
   agent: "M12 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10zm0 12c5.3 0 8 2.7 8 5v3H4v-3c0-2.3 2.7-5 8-5z",
 };
 const TYPING_TIMEOUT_MS = 20000;
+// The length counter shows from this share of the limit on: "1,950 / 2,000".
+const NEAR_LIMIT = 0.9;
 const STEPS = ["ordered", "confirmed", "shipped", "delivered"];
+
+// Characters as the server counts them (Python's len: code points, an emoji is one).
+function lengthOf(text) {
+  return Array.from(text).length;
+}
 
 // A card from the server, kept only if well formed: strings, a known type, an http(s) link.
 function cardOf(raw) {
@@ -39,6 +46,7 @@ export const DEFAULTS = {
   language: "en",
   keepHistoryHours: 24,
   humanHandoffPayload: "/human_handoff",
+  maxMessageCharacters: 2000, // the server's (channels/limits.yml) until its welcome says
   storage: null,            // defaults to window.localStorage
 };
 
@@ -82,6 +90,7 @@ export class ChatWidget {
       identityOf(this.config.customerToken), this.config.keepHistoryHours);
     this.sessionConfirmed = false;
     this.typingTimer = null;
+    this.maxCharacters = this.config.maxMessageCharacters;
   }
 
   mount() {
@@ -99,12 +108,22 @@ export class ChatWidget {
     }
     this.buildUi(shadow);
     this.renderAll();
-    this.showPerson();
     this.setOpen(this.store.state.open, { focus: false });
     this.connect();
     window.addEventListener("online", () => this.showStatus());
     window.addEventListener("offline", () => this.showStatus());
+    window.addEventListener("pageshow", (event) => { if (event.persisted) this.restored(); });
     return this;
+  }
+
+  // A page the browser restored from its back-forward cache is as it was when left, token
+  // included, though its customer may have logged out since (and someone else sits at the
+  // computer). Its token is not acted on: the page is fetched again, and the website says who
+  // is logged in now.
+  restored() {
+    if (!this.config.customerToken) return;
+    this.socket?.disconnect();
+    window.location.reload();
   }
 
   buildUi(shadow) {
@@ -129,18 +148,24 @@ export class ChatWidget {
     this.typing = el(doc, "div", { className: "typing", hidden: true },
       el(doc, "span"), el(doc, "span"), el(doc, "span"), el(doc, "span", { className: "visually-hidden", text: t.typing }));
     this.typingStatus = el(doc, "div", { className: "visually-hidden", role: "status" });
+    // No maxlength: a paste is never cut. Near the limit a counter shows; over it, a note
+    // says to shorten the message, and it is not sent until it is.
+    this.counter = el(doc, "p", { className: "counter", id: "support-chat-counter", hidden: true });
+    this.tooLong = el(doc, "p", { className: "too-long", role: "status" });
     this.input = el(doc, "textarea", {
-      rows: "1", placeholder: t.placeholder, "aria-label": t.inputLabel, maxlength: "1000", enterkeyhint: "send",
+      rows: "1", placeholder: t.placeholder, "aria-label": t.inputLabel, enterkeyhint: "send",
+      "aria-describedby": "support-chat-counter",
       onkeydown: (event) => {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
           this.submit();
         }
       },
-      oninput: () => this.fitInput(),
+      oninput: () => { this.fitInput(); this.showLength(); },
     });
+    this.sendButton = el(doc, "button", { className: "send", type: "submit", "aria-label": t.send }, svg(doc, ICONS.send));
     const form = el(doc, "form", { onsubmit: (event) => { event.preventDefault(); this.submit(); } },
-      this.input, el(doc, "button", { className: "send", type: "submit", "aria-label": t.send }, svg(doc, ICONS.send)));
+      this.input, this.sendButton);
 
     this.panel = el(doc, "div", {
       className: "panel", id: "support-chat-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": titleId, hidden: true,
@@ -153,11 +178,13 @@ export class ChatWidget {
         this.subtitleNode = el(doc, "p", { text: this.config.subtitle || t.subtitle })),
       el(doc, "button", { className: "icon-button close", type: "button", "aria-label": t.close, onclick: () => this.setOpen(false) },
         svg(doc, ICONS.close))),
-    this.status, this.person = el(doc, "div", { className: "person", role: "status", hidden: true }),
-    this.log, this.typingStatus,
+    this.status, this.log, this.typingStatus,
     el(doc, "div", { className: "actions" },
       this.humanButton = el(doc, "button", { className: "human", type: "button", onclick: () => this.askForPerson() },
-        svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton }))),
+        svg(doc, ICONS.agent), el(doc, "span", { text: t.humanButton })),
+      // In the button's place while a person has the conversation (showWhoAnswers).
+      this.person = el(doc, "p", { className: "person", role: "status", hidden: true })),
+    el(doc, "div", { className: "length" }, this.tooLong, this.counter),
     form);
 
     this.root.append(this.panel, this.launcher);
@@ -233,11 +260,8 @@ export class ChatWidget {
 
   showBrand() {
     const welcome = this.store.state.welcome;
-    if (!welcome) return;
-    if (!this.config.title && welcome.title) this.titleNode.textContent = welcome.title;
-    const assistant = welcome.assistant || {};
-    if (assistant.name && !this.config.subtitle) this.subtitleNode.textContent = this.t.assistantSubtitle(assistant.name);
-    this.headerAvatar.replaceWith(this.headerAvatar = this.avatarFor(assistant, assistant.name || "", "avatar"));
+    if (welcome && !this.config.title && welcome.title) this.titleNode.textContent = welcome.title;
+    this.showWhoAnswers();
   }
 
   welcome(data) {
@@ -253,6 +277,10 @@ export class ChatWidget {
         .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string").slice(0, 4),
       help_centre: /^https?:\/\//i.test(help) ? help : "",
     };
+    if (Number.isInteger(data.max_message_characters) && data.max_message_characters > 0) {
+      this.maxCharacters = data.max_message_characters;
+      this.showLength();
+    }
     this.store.update((s) => { s.welcome = welcome; });
     this.log.querySelector(".welcome-block")?.replaceWith(this.renderWelcome());
     this.showBrand();
@@ -310,8 +338,9 @@ export class ChatWidget {
     }
     const time = new Date(message.at);
     // The browser's locale and zone, which flush() sends so that answers use the same clock:
-    // 24-hour for en-GB, 12-hour for en-US, as CLDR's short time in the answers.
-    const clock = new Intl.DateTimeFormat(navigator.language || undefined, { hour: "numeric", minute: "2-digit" });
+    // the locale's own short time (CLDR's, as in the answers): "00:27" in fr-FR and en-GB,
+    // "12:27 AM" in en-US.
+    const clock = new Intl.DateTimeFormat(navigator.language || undefined, { timeStyle: "short" });
     // An agent's messages say who wrote them; the assistant's and the customer's don't need to.
     const author = message.agent
       ? el(doc, "span", { className: "author", text: `${t.agentLabel(message.agent)} · ` })
@@ -351,6 +380,7 @@ export class ChatWidget {
       if (message.from === "bot" && !s.open) s.unread += 1;
     });
     this.log.insertBefore(this.renderMessage(message), this.typing);
+    this.showWhoAnswers();
     this.updateBadge();
     this.scrollToEnd();
   }
@@ -372,6 +402,23 @@ export class ChatWidget {
       }
     });
     this.log.querySelector(".welcome-block .choices")?.remove();
+    this.showWhoAnswers();
+  }
+
+  // The quick reply the customer's last message was taken as, which the server says with its
+  // answer (channels/website_responses.py): a typed "next" is marked as a click on "Next step".
+  markAnswered(payload) {
+    const messages = this.store.messages;
+    const last = messages.map((m) => m.from).lastIndexOf("user");
+    for (let i = last - 1; i >= 0 && messages[i].from !== "user"; i -= 1) {
+      const message = messages[i];
+      if (!Array.isArray(message.buttons) || !message.buttons.length) continue;
+      if (message.answered === null && message.buttons.some((b) => b.payload === payload)) {
+        this.store.update(() => { message.answered = payload; });
+        this.rerender(message);
+      }
+      return; // the latest question with quick replies is the one answered
+    }
   }
 
   choose(message, button) {
@@ -386,9 +433,28 @@ export class ChatWidget {
   submit() {
     const text = this.input.value.trim();
     if (!text) return;
+    if (this.showLength()) return; // too long: the note says so, the text stays to be shortened
     this.input.value = "";
     this.fitInput();
+    this.showLength();
     this.send(text, text);
+  }
+
+  // The counter near the limit, the note over it; true when the message is too long to send.
+  showLength() {
+    const { t } = this;
+    const length = lengthOf(this.input.value.trim());
+    const over = length > this.maxCharacters;
+    const number = new Intl.NumberFormat(navigator.language || undefined);
+    this.counter.hidden = length < this.maxCharacters * NEAR_LIMIT;
+    this.counter.textContent = t.counter(number.format(length), number.format(this.maxCharacters));
+    this.counter.classList.toggle("over", over);
+    const note = over ? t.tooLong(number.format(this.maxCharacters)) : "";
+    if (this.tooLong.textContent !== note) this.tooLong.textContent = note; // announced once, not at each key
+    if (over) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+    this.sendButton.setAttribute("aria-disabled", String(over));
+    return over;
   }
 
   send(shown, payload) {
@@ -417,7 +483,9 @@ export class ChatWidget {
       });
       this.store.update(() => { message.pending = false; });
       this.rerender(message);
-      if (!this.store.state.person) this.setTyping(true); // a person types when they type
+      // While a person has the conversation the assistant is silent, and nothing says when the
+      // person is typing: no indicator then.
+      if (!this.store.state.handoff) this.setTyping(true);
     }
   }
 
@@ -431,17 +499,24 @@ export class ChatWidget {
       this.append({ ...base, image });
       return;
     }
-    // Who answers: a person (their name) until the assistant takes the conversation back.
-    const agent = data.agent && typeof data.agent.name === "string" ? data.agent.name : "";
-    if (agent || data.handoff === "ended") {
-      this.store.update((s) => { s.person = agent || null; });
-      this.showPerson();
-    }
     // A card comes as a custom payload (domain.yml, channel socketio): its sentence, the card
     // and its quick replies.
     const custom = data.custom && typeof data.custom === "object" ? data.custom : null;
+    // Who answers: the assistant, until a handoff starts (utter_handoff's custom payload says
+    // "waiting"); then a person, named once they write, until the assistant takes the
+    // conversation back ("ended", channels/website.py).
+    const agent = data.agent && typeof data.agent.name === "string" ? data.agent.name : "";
+    const handoff = agent ? "answering" : (custom && custom.handoff) || data.handoff;
+    if (["waiting", "answering", "ended"].includes(handoff)) {
+      this.store.update((s) => {
+        s.handoff = handoff === "ended" ? null : handoff;
+        s.person = agent || null;
+      });
+      this.showWhoAnswers();
+    }
     const text = custom ? custom.text : data.text;
     const card = custom ? cardOf(custom.card) : null;
+    if (typeof data.answered === "string") this.markAnswered(data.answered);
     if ((typeof text !== "string" || !text) && !card) return;
     if (agent) base.agent = agent;
     const source = custom || data;
@@ -456,11 +531,39 @@ export class ChatWidget {
     });
   }
 
-  showPerson() {
-    const name = this.store.state.person;
-    this.person.hidden = !name;
-    this.person.textContent = name ? this.t.personAnswering(name) : "";
-    this.humanButton.hidden = Boolean(name); // a person is already here
+  // Who has the conversation, in the header and in the place of "Talk to a person": the
+  // assistant, a person waited for, or the person answering. One way to ask for a person at a
+  // time: the button also goes while a question above offers it.
+  showWhoAnswers() {
+    const { t } = this;
+    const { handoff, person, welcome } = this.store.state;
+    this.subtitleNode.textContent = this.subtitle();
+    const assistant = (welcome && welcome.assistant) || null;
+    const face = handoff === "answering" ? `agent:${person}` : assistant && `assistant:${assistant.name}:${assistant.avatar}`;
+    if (face && face !== this.headerFace) { // replaced only when someone else answers
+      this.headerFace = face;
+      this.headerAvatar.replaceWith(this.headerAvatar = handoff === "answering"
+        ? this.avatarFor(null, person, "avatar agent-face") : this.avatarFor(assistant, assistant.name || "", "avatar"));
+    }
+    this.person.hidden = !handoff;
+    this.person.textContent = handoff === "answering" ? t.personAnswering(person)
+      : handoff === "waiting" ? t.personWaiting : "";
+    this.humanButton.hidden = Boolean(handoff) || this.offered(this.config.humanHandoffPayload);
+  }
+
+  subtitle() {
+    const { t } = this;
+    const { handoff, person, welcome } = this.store.state;
+    if (handoff === "answering") return t.headerPerson(person);
+    if (handoff === "waiting") return t.headerWaiting;
+    const name = welcome && welcome.assistant && welcome.assistant.name;
+    return this.config.subtitle || (name ? t.assistantSubtitle(name) : t.subtitle);
+  }
+
+  // Whether a question not answered yet offers this payload as a quick reply.
+  offered(payload) {
+    return this.store.messages.some((m) => m.answered === undefined && Array.isArray(m.buttons)
+      && m.buttons.some((b) => b.payload === payload));
   }
 
   setTyping(on) {
