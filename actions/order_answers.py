@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, Optional
 
+from babel.lists import format_list
+
 from actions.date_wording import DateWording, Reader
 from actions.deadlines import Place, confirmation_email_by, ship_by
 from actions.orders_client import Order
@@ -19,9 +21,9 @@ class Answer:
     values: Dict[str, Optional[str]] = field(default_factory=dict)
 
 
-def item_names(order: Order) -> str:
-    names = [item.name for item in order.items]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def item_names(order: Order, locale: str = "en_GB") -> str:
+    """"iPhone 12", "iPhone 12 and AirPods Pro", as the reader's language lists things (CLDR)."""
+    return format_list([item.name for item in order.items], locale=locale)
 
 
 def card_dates(order: Order, words: DateWording) -> Dict[str, str]:
@@ -46,7 +48,7 @@ def order_status(order: Order, topic: str, now: datetime, reader: Optional[Reade
     when the reader's clock differs from the seller's."""
     reader = reader or order_reader(order)
     words = DateWording.for_reader(now, reader, order.seller.timezone)
-    values = {"order_item": item_names(order), "order_placed_when": words.when(order.placed_at)}
+    values = {"order_item": item_names(order, reader.locale), "order_placed_when": words.when(order.placed_at)}
 
     if order.payment_state == "declined":
         return Answer(Situation.PAYMENT_DECLINED, {**values, "order_decline_reason": order.decline_reason})

@@ -20,7 +20,7 @@ def return_status(order: Order, topic: str, now: datetime, support: Place, reade
     differs from support's. The label's days are still counted where the order's customer is."""
     reader = reader or order_reader(order)
     words = DateWording.for_reader(now, reader, support.timezone)
-    values = {"order_item": item_names(order)}
+    values = {"order_item": item_names(order, reader.locale)}
     ret = order.latest_return
     if ret is None:
         return Answer(Situation.NO_RETURN, values)
