@@ -10,6 +10,7 @@ The customer's zone and locale are those their browser sent when valid (`Reader`
 support's), a time of day says whose it is: "by Saturday, 21 November at 05:00 your time"
 when their own device told us their zone, else its city ("05:00 London time").
 """
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -91,6 +92,24 @@ def _zone_name(zone: str, locale: str) -> str:
     return city.rsplit("/", 1)[-1]  # "Argentina/Buenos Aires": CLDR spells that zone otherwise
 
 
+def wait_words(seconds: Optional[int], locale: Optional[str] = None) -> str:
+    """How long the customer waits, rounded up to whole minutes or hours: "a minute", "5
+    minutes", "an hour" (the phrases of the locale's language); "a while" when unknown."""
+    phrases = _phrases_for(locale or "en")["wait"]
+    if not seconds:
+        return phrases["unknown"]  # a backend that didn't say
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return phrases["one_minute"] if minutes == 1 else phrases["minutes"].format(count=minutes)
+    hours = math.ceil(minutes / 60)
+    return phrases["one_hour"] if hours == 1 else phrases["hours"].format(count=hours)
+
+
+def _phrases_for(locale: str) -> dict:
+    phrases = _all_phrases()
+    return phrases.get(locale.split("_")[0]) or phrases["en"]
+
+
 class DateWording:
     def __init__(self, now: datetime, timezone: str, locale: str = "en_GB",
                  business_timezone: Optional[str] = None, name_zone: bool = False, own_clock: bool = False):
@@ -106,8 +125,7 @@ class DateWording:
         self.own_clock = own_clock
         self.locale = locale
         self.today = now.astimezone(self.zone).date()
-        phrases = _all_phrases()
-        self.phrases = phrases.get(locale.split("_")[0]) or phrases["en"]
+        self.phrases = _phrases_for(locale)
 
     @classmethod
     def for_reader(cls, now: datetime, reader: Reader, business_timezone: Optional[str] = None) -> "DateWording":
@@ -142,6 +160,12 @@ class DateWording:
 
     def _customer_time(self, moment: datetime) -> str:
         return self._time_in(moment, self.zone, self.business_zone, always=self.name_zone, yours=self.own_clock)
+
+    def tracking_event(self, status: str, location: Optional[str], moment: datetime) -> str:
+        """A carrier's tracking event: "In transit, Cologne (yesterday at 18:48)"."""
+        if location:
+            return self.phrases["tracking_event"].format(status=status, location=location, when=self.when(moment))
+        return self.phrases["tracking_event_nowhere"].format(status=status, when=self.when(moment))
 
     def short(self, moment: datetime) -> str:
         """A day as a card's step shows it: "20 Nov" (the locale's abbreviated day and month)."""

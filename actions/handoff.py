@@ -20,6 +20,7 @@ from brand.profile import DAYS, Support
 from actions.date_wording import DateWording, Reader
 from actions.identity import mask_email
 from actions.log_redaction import EMAIL, ORDER_NUMBER, TOKEN
+from actions.situations import Situation
 
 CONFIG_FILE = Path(__file__).with_name("handoff.yml")
 
@@ -35,9 +36,9 @@ MISUNDERSTOOD = "misunderstood"
 # Who the customer is, for the agent.
 LOGGED_IN, VERIFIED, ANONYMOUS = "logged_in", "verified", "anonymous"
 
-# order_situation values (domain.yml) that are reasons of their own.
-_SITUATION_REASONS = {"verification_locked": IDENTITY_LOCKED, "verification_paused": IDENTITY_PAUSED,
-                      "unavailable": BACKEND_DOWN, "label_expired": LABEL_EXPIRED}
+# Situations the order conversation was in that are reasons of their own.
+_SITUATION_REASONS = {Situation.VERIFICATION_LOCKED: IDENTITY_LOCKED, Situation.VERIFICATION_PAUSED: IDENTITY_PAUSED,
+                      Situation.ORDER_SYSTEM_DOWN: BACKEND_DOWN, Situation.LABEL_EXPIRED: LABEL_EXPIRED}
 _IDENTIFIERS = re.compile(f"{ORDER_NUMBER.pattern}|{EMAIL.pattern}")
 
 

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from actions.orders_client import OrderSummary
+from actions.orders_client import Order, OrderSummary
 from actions.replies import words
 
 KINDS_FILE = Path(__file__).with_name("device_kinds.yml")
@@ -74,3 +74,8 @@ def order_picked(text: str, devices: Sequence[str], offered: Sequence[OrderSumma
     picked = [order for order in offered
               if said & own[order.number] - set().union(*(own[n] for n in own if n != order.number))]
     return picked[0] if len(picked) == 1 else None
+
+
+def things_of(order: Order) -> List[str]:
+    """What an order holds, remembered so that naming another product switches orders."""
+    return [item.name for item in order.items] + [item.device_kind for item in order.items]

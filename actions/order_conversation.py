@@ -1,25 +1,27 @@
 """The conversation about a customer's order or return: what the assistant does next.
 
-Plain Python. The facts of the conversation in (the question, the customer's own words,
-the order number given or remembered, who is logged in, what was proved, what the
-assistant asked last, and what the backend said once asked); one step out: answer with the
-help centre's rule, ask for the order number, ask which order, ask for the e-mail or
-postcode, look the order up and answer, say for how long the order can't be checked, or
-leave the message to the rule that answers it. The Rasa action does the I/O a step asks for (LIST_ORDERS, VERIFY,
-ANSWER), puts what it learnt into the facts and asks again; domain.yml says the words.
+Plain Python. In: the facts of the latest message (the question, the customer's own words,
+an order number, e-mail or postcode in it, who is logged in, what the backend said once
+asked) and the conversation's State (what it was about, what the assistant asked last, the
+order, what was proved, what was offered, a second question waiting). Out: one Step (answer
+with the help centre's rule, ask for the order number, ask which order, ask for the e-mail
+or postcode, look the order up and answer, say for how long the order can't be checked, or
+leave the message to the rule that answers it) carrying the State after it. The Rasa action
+keeps the State in one slot, does the I/O a step asks for (LIST_ORDERS, VERIFY, ANSWER),
+puts what it learnt into the facts and asks again; domain.yml says the words, by Situation.
 
 The assistant answers before it asks: a general question gets the rule at once with an
 offer to make it exact, and only "where is it?" needs the order first. When it has just
 asked something, the customer's reply is read as the answer to that question, whatever
 NLU made of it.
 """
-import math
-from dataclasses import dataclass, replace
-from typing import Optional, Tuple
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Dict, Optional, Tuple
 
 from actions.named_orders import fits, order_picked, orders_named
 from actions.orders_client import INVALID, NOT_FOUND, PAUSED, TOO_MANY_ATTEMPTS, OrderSummary
 from actions.replies import DOESNT_HAVE, NO, YES, digits_in, order_number_reply, reply_kind, upset, wants_person
+from actions.situations import Situation
 
 ORDER_TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed")
 RETURN_TOPICS = ("return_item", "return_label", "return_deadline", "return_status", "refund_status")
@@ -31,7 +33,7 @@ PASSED_ON = ("nlu_fallback", "out_of_scope", "missing_package")
 # How many orders are offered as buttons at most.
 ORDER_CHOICES = 3
 
-# What the assistant's previous message asked (Facts.asked).
+# What the assistant's previous message asked (State.asked).
 ORDER_NUMBER = "order_number"
 VERIFICATION = "verification"
 WHICH_ORDER = "which_order"
@@ -39,30 +41,31 @@ OFFER = "offer"  # "Tell me your order number ... and I'll give you the date for
 PROOF_OFFER = "proof_offer"  # "If you find the e-mail address or postcode on the order, send it to me"
 CHECK_LATER = "check_later"  # "I can't check order ... for 5 minutes": the e-mail or postcode, sent again
 
-# Steps. Those up to UNAVAILABLE are also `order_situation` values (domain.yml).
-GENERAL = "general"  # the help centre's rule for the question, and the offer
-# The same for an order whose number was given but not proved: the offer is to check it.
-GENERAL_UNPROVEN = "general_unproven"
-ASK_ORDER_NUMBER = "ask_order_id"
-CHOOSE_ORDER = "choose_order"  # said as choose_order_2 or choose_order_3
-ASK_VERIFICATION = "ask_verification"
+# Steps that say something: each is the Situation it says.
+GENERAL = Situation.GENERAL  # the help centre's rule for the question, and the offer
+GENERAL_UNPROVEN = Situation.GENERAL_UNPROVEN  # the same for a number given but not proved
+ASK_ORDER_NUMBER = Situation.ASK_ORDER_NUMBER
+ASK_VERIFICATION = Situation.ASK_VERIFICATION
 # The e-mail or postcode can't be checked for a while (the backend's limits, which it keeps
 # per conversation and order, and per order: backend/settings.py): this conversation's
 # details didn't match too often, or checks of the order are paused after many failures.
-LOCKED = "verification_locked"
-PAUSED_CHECKS = "verification_paused"
-NOTHING_MORE = "nothing_more"
-OFFER_PERSON = "offer_person"
-UNAVAILABLE = "unavailable"
-OFFER_TOPIC = "offer_topic"  # said as offer_<topic>: a second question another rule answers, as a button
+LOCKED = Situation.VERIFICATION_LOCKED
+PAUSED_CHECKS = Situation.VERIFICATION_PAUSED
+NOTHING_MORE = Situation.NOTHING_MORE
+OFFER_PERSON = Situation.OFFER_PERSON
+ORDER_SYSTEM_DOWN = Situation.ORDER_SYSTEM_DOWN
+# Steps whose Situation depends on what they hold (situation_of).
+CHOOSE_ORDER = "choose_order"  # which of 2 or 3 orders
+OFFER_TOPIC = "offer_topic"  # a second question another rule answers, as a button
+# Steps that say nothing of their own.
 PASS = "pass"  # not an answer to us: the message's own rule answers it
 # Steps that need the backend: the action does them and asks again.
 LIST_ORDERS = "list_orders"  # the logged-in customer's orders
 VERIFY = "verify"  # is this e-mail or postcode the order's?
-ANSWER = "answer"  # look the order up and answer about it
+ANSWER = "answer"  # look the order up and answer about it (order_answers, return_answers)
 
 _QUESTIONS = {ASK_ORDER_NUMBER: ORDER_NUMBER, ASK_VERIFICATION: VERIFICATION, LOCKED: CHECK_LATER,
-              PAUSED_CHECKS: CHECK_LATER, GENERAL: OFFER, GENERAL_UNPROVEN: PROOF_OFFER}
+              PAUSED_CHECKS: CHECK_LATER, GENERAL: OFFER, GENERAL_UNPROVEN: PROOF_OFFER, CHOOSE_ORDER: WHICH_ORDER}
 # Questions whose answer is the e-mail address or the postcode on the order.
 PROOF = (VERIFICATION, CHECK_LATER, PROOF_OFFER)
 
@@ -74,29 +77,86 @@ NOT_A_CHECK = "order_number"  # an order number where the e-mail or postcode was
 
 
 @dataclass(frozen=True)
+class State:
+    """What the order conversation knows between messages, kept in one slot
+    (`order_conversation`) and changed only by next_step."""
+
+    topic: Optional[str] = None  # what the conversation is about (a contract topic)
+    asked: Optional[str] = None  # what the assistant's latest message asked, if anything
+    asked_in_turn: Optional[int] = None  # ... in answer to which of the customer's messages
+    order: Optional[str] = None  # the order the conversation is about
+    things: Tuple[str, ...] = ()  # its items' names and kinds: naming another product switches
+    verified_order: Optional[str] = None  # the order an anonymous customer proved is theirs
+    offered: Tuple[str, ...] = ()  # the order numbers offered as buttons ("which order?")
+    next_question: Optional[str] = None  # a second question, answered right after this step
+    later_question: Optional[str] = None  # a second question, answered once the first is
+
+    def question_for(self, turn: int) -> Optional[str]:
+        """What the customer's message number `turn` answers: the question asked in reply to
+        the message just before it, else nothing (the conversation went elsewhere since)."""
+        return self.asked if self.asked_in_turn is not None and self.asked_in_turn == turn - 1 else None
+
+    def as_slot(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_slot(cls, value: Any) -> "State":
+        if not isinstance(value, dict):
+            return cls()
+        known = {name: value.get(name) for name in cls.__dataclass_fields__ if name in value}
+        for name in ("things", "offered"):
+            known[name] = tuple(known.get(name) or ())
+        return cls(**known)
+
+
+@dataclass(frozen=True)
 class Facts:
     intent: Optional[str]  # NLU's reading of the latest message
     text: str = ""  # the latest message as typed
-    topic: Optional[str] = None  # what the conversation was about so far
-    asked: Optional[str] = None  # what the assistant's previous message asked, if anything
+    state: State = field(default_factory=State)  # the conversation so far
+    turn: int = 1  # which of the customer's messages this is
     number_given: Optional[str] = None  # an order number in the latest message
-    remembered: Optional[str] = None  # the order the conversation is about
-    remembered_things: Tuple[str, ...] = ()  # its items' names and kinds
     customer: Optional[str] = None  # logged in on the website
-    verified_order: Optional[str] = None  # the order an anonymous customer proved is theirs
     email: Optional[str] = None  # in the latest message
     postcode: Optional[str] = None  # the latest message, read as a postcode
     devices: Tuple[str, ...] = ()  # devices named in the latest message
-    offered: Tuple[str, ...] = ()  # order numbers the previous message offered as buttons
+    also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
+    checklist_waiting: bool = False  # a return checklist left mid-way waits for a "carry on"
+    offered_person: bool = False  # the previous message offered a person ("Talk to a person")
     # What the backend said, once a step asked it (None: not asked).
     customer_orders: Optional[Tuple[OrderSummary, ...]] = None
     verified: Optional[bool] = None
     lookup: Optional[str] = None  # the kind of OrdersError it answered with
     wait_s: Optional[int] = None  # how long until the order can be checked again, when it said
-    also_asked: Optional[str] = None  # a second question in the latest message (NLU's `also_asked`)
-    later: Optional[str] = None  # a second question waiting until the first is answered
-    checklist_waiting: bool = False  # a return checklist left mid-way waits for a "carry on"
-    offered_person: bool = False  # the previous message offered a person ("Talk to a person")
+
+    # The state as the decisions read it.
+    @property
+    def topic(self) -> Optional[str]:
+        return self.state.topic
+
+    @property
+    def asked(self) -> Optional[str]:
+        return self.state.question_for(self.turn)
+
+    @property
+    def remembered(self) -> Optional[str]:
+        return self.state.order
+
+    @property
+    def remembered_things(self) -> Tuple[str, ...]:
+        return self.state.things
+
+    @property
+    def verified_order(self) -> Optional[str]:
+        return self.state.verified_order
+
+    @property
+    def offered(self) -> Tuple[str, ...]:
+        return self.state.offered if self.asked == WHICH_ORDER else ()
+
+    @property
+    def later(self) -> Optional[str]:
+        return self.state.later_question
 
 
 @dataclass(frozen=True)
@@ -108,6 +168,7 @@ class Step:
     choices: Tuple[OrderSummary, ...] = ()
     verified_order: Optional[str] = None
     wait_s: Optional[int] = None  # LOCKED, PAUSED_CHECKS: for how long
+    state: State = field(default_factory=State)  # the conversation after this step
 
 
 @dataclass(frozen=True)
@@ -126,17 +187,29 @@ def may_see(owner: str, number: str, customer: Optional[str], verified_order: Op
     return number == verified_order
 
 
-def question_of(situation: Optional[str]) -> Optional[str]:
-    """What an utter_order_status situation asks the customer (Facts.asked)."""
-    if situation and situation.startswith(CHOOSE_ORDER):
-        return WHICH_ORDER
-    return _QUESTIONS.get(situation)
-
-
 def next_step(facts: Facts) -> Step:
     """What to do next, from what the conversation knows (steps that need the backend are
-    asked again once the action has put what it learnt into the facts)."""
-    f = facts
+    asked again once the action has put what it learnt into the facts), with the State
+    after it."""
+    return _concluded(facts, _decide(facts))
+
+
+def question_of(kind: str) -> Optional[str]:
+    """What a step of this kind asks the customer (State.asked), if anything."""
+    return _QUESTIONS.get(kind)
+
+
+def situation_of(step: Step) -> Situation:
+    """The Situation a step that says something of its own says (ANSWER's is where the
+    order or return stands: order_answers, return_answers)."""
+    if step.kind == CHOOSE_ORDER:
+        return Situation.choose_order(len(step.choices))
+    if step.kind == OFFER_TOPIC:
+        return Situation.offer(step.topic)
+    return Situation(step.kind)
+
+
+def _decide(f: Facts) -> Step:
     if f.lookup:
         return _backend_refused(f)
     new_question = f.intent in TOPICS
@@ -183,10 +256,28 @@ def second_question(facts: Facts, step: Step) -> Tuple[Optional[str], Optional[s
 
 def second_step(facts: Facts, topic: str) -> Step:
     """The step for the second question of the customer's latest message, the first one
-    answered: answered about the same order, or offered when another rule answers it."""
+    answered (facts.state is the State after it): answered about the same order, or offered
+    when another rule answers it."""
     if topic not in TOPICS:
-        return _step(facts, OFFER_TOPIC, topic)
-    return next_step(replace(facts, intent=topic, asked=None, also_asked=None, later=None))
+        return _concluded(facts, _step(facts, OFFER_TOPIC, topic))
+    state = replace(facts.state, asked=None, asked_in_turn=None, next_question=None, later_question=None)
+    return next_step(replace(facts, intent=topic, also_asked=None, state=state))
+
+
+def _concluded(f: Facts, step: Step) -> Step:
+    """The step with the State after it: what was asked and when, the order and what it
+    holds (kept while it stays the same order), what was proved and offered, and a second
+    question to answer now or later. A message passed on leaves the State as it was."""
+    if step.kind == PASS:
+        return replace(step, state=replace(f.state, next_question=None, later_question=None))
+    next_question, later = second_question(f, step)
+    same_order = step.order == f.remembered and not f.number_given
+    return replace(step, state=State(
+        topic=f.topic if step.kind == OFFER_TOPIC else step.topic,
+        asked=question_of(step.kind), asked_in_turn=f.turn if question_of(step.kind) else None,
+        order=step.order, things=f.remembered_things if same_order else (),
+        verified_order=step.verified_order, offered=tuple(choice.number for choice in step.choices),
+        next_question=next_question, later_question=later))
 
 
 def order_meant(facts: Facts) -> Meant:
@@ -247,7 +338,7 @@ def _backend_refused(f: Facts) -> Step:
         # The backend won't check this order for a while: the customer is told for how long.
         kind = LOCKED if f.lookup == TOO_MANY_ATTEMPTS else PAUSED_CHECKS
         return _step(f, kind, topic, order=order_meant(f).number, wait_s=f.wait_s)
-    return _step(f, UNAVAILABLE, topic)
+    return _step(f, ORDER_SYSTEM_DOWN, topic)
 
 
 def _carries_answer(f: Facts) -> bool:
@@ -323,14 +414,3 @@ def _answer_or_verify(f: Facts, topic: str, number: str) -> Step:
     # The same order number again, where the e-mail or postcode was asked: say what's needed.
     again = f.asked in (VERIFICATION, PROOF_OFFER) and f.number_given == f.remembered
     return _step(f, ASK_VERIFICATION, topic, order=number, lookup=NOT_A_CHECK if again else None)
-
-
-def wait_in_words(seconds: Optional[int]) -> str:
-    """How long the customer waits, rounded up: "a minute", "5 minutes", "an hour"."""
-    if not seconds:
-        return "a while"  # a backend that didn't say
-    minutes = max(1, math.ceil(seconds / 60))
-    if minutes < 60:
-        return "a minute" if minutes == 1 else f"{minutes} minutes"
-    hours = math.ceil(minutes / 60)
-    return "an hour" if hours == 1 else f"{hours} hours"

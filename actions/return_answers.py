@@ -12,15 +12,7 @@ from actions.date_wording import DateWording, Reader
 from actions.deadlines import Place, label_outreach_by, return_label_valid_until
 from actions.order_answers import Answer, item_names, order_reader
 from actions.orders_client import Order
-
-NO_RETURN = "no_return"
-LABEL_PENDING = "label_pending"  # asked for help, no label issued: support reaches out
-LABEL_READY = "label_ready"
-LABEL_EXPIRED = "label_expired"
-RETURN_IN_TRANSIT = "return_in_transit"
-RETURN_RECEIVED = "return_received"  # refund not made yet
-REFUNDED = "refunded"
-
+from actions.situations import Situation
 
 def return_status(order: Order, topic: str, now: datetime, support: Place, reader: Optional[Reader] = None) -> Answer:
     """The return's status in the reader's time zone and locale (default: the order's). Support
@@ -28,10 +20,10 @@ def return_status(order: Order, topic: str, now: datetime, support: Place, reade
     differs from support's. The label's days are still counted where the order's customer is."""
     reader = reader or order_reader(order)
     words = DateWording.for_reader(now, reader, support.timezone)
-    values = {"order_item": item_names(order)}
+    values = {"order_item": item_names(order, reader.locale)}
     ret = order.latest_return
     if ret is None:
-        return Answer(NO_RETURN, values)
+        return Answer(Situation.NO_RETURN, values)
     values["return_help_when"] = words.when(ret.help_requested_at)
 
     if ret.received_at:
@@ -39,24 +31,24 @@ def return_status(order: Order, topic: str, now: datetime, support: Place, reade
         if ret.refund_state == "refunded":
             amount = (format_currency(ret.refund_amount, ret.refund_currency, locale=reader.locale)
                       if ret.refund_amount is not None and ret.refund_currency else None)
-            return Answer(REFUNDED, {**values, "refund_amount": amount,
+            return Answer(Situation.REFUNDED, {**values, "refund_amount": amount,
                                      "refunded_when": words.when(ret.refunded_at) if ret.refunded_at else None})
-        return Answer(RETURN_RECEIVED, values)
+        return Answer(Situation.RETURN_RECEIVED, values)
 
     if ret.shipped_at:
-        return Answer(RETURN_IN_TRANSIT, {**values, "return_carrier": ret.carrier,
+        return Answer(Situation.RETURN_IN_TRANSIT, {**values, "return_carrier": ret.carrier,
                                           "return_shipped_when": words.when(ret.shipped_at),
                                           "return_tracking_url": ret.tracking_url})
 
     if ret.label_issued_at is None:
         outreach = label_outreach_by(ret.help_requested_at, support)
-        return Answer(LABEL_PENDING, {**values, "return_outreach_by": words.by(outreach)})
+        return Answer(Situation.LABEL_PENDING, {**values, "return_outreach_by": words.by(outreach)})
 
     valid = return_label_valid_until(ret.help_requested_at, order.customer_timezone)
     values.update(return_carrier=ret.carrier, return_label_url=ret.label_url)
     if valid.passed(now):
-        return Answer(LABEL_EXPIRED, {**values, "return_label_expired_when": words.when(valid.at)})
-    return Answer(LABEL_READY, {**values, "return_label_valid_until": words.until(valid)})
+        return Answer(Situation.LABEL_EXPIRED, {**values, "return_label_expired_when": words.when(valid.at)})
+    return Answer(Situation.LABEL_READY, {**values, "return_label_valid_until": words.until(valid)})
 
 
 def sent_back(order: Order) -> bool:

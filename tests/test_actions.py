@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue.fallback import ActionClarify, ActionMoreTopics
 from actions.dialogue.returns import ActionReturnCarrier, ActionReturnChecklist
+from actions.order_conversation import ORDER_NUMBER, VERIFICATION, State
 
 DOMAIN = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
 
@@ -23,6 +24,18 @@ def asked(situation):
     """The assistant's question (utter_order_status) before the customer's reply."""
     return {"event": "action", "name": "utter_order_status"}, {"event": "slot", "name": "order_situation",
                                                                "value": situation}
+
+
+def conversation(order, verified_order=None, asked=None):
+    """The slots of an order conversation about `order` (proved by e-mail or postcode when
+    verified_order), whose latest answer asked `asked` in reply to the customer's first message."""
+    state = State(order=order, verified_order=verified_order, asked=asked, asked_in_turn=1 if asked else None)
+    return {"order_conversation": state.as_slot(), "order_id": order}
+
+
+def proved(slots):
+    """The order an anonymous customer proved is theirs, as the conversation's State keeps it."""
+    return State.from_slot(slots["order_conversation"]).verified_order
 
 
 def tracker(*events, slots=None, sender="customer"):
@@ -138,8 +151,7 @@ def test_order_status_asks_for_the_number_when_it_is_missing(real_orders):
 def test_order_status_of_a_shipped_order(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351",
-                                                                          "verified_order": "40512351"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots=conversation("40512351", verified_order="40512351")))
     assert (slots["order_situation"], slots["order_carrier"]) == ("in_transit", "UPS")
     assert slots["order_delivery_estimate"] == "tomorrow"
 
@@ -147,7 +159,7 @@ def test_order_status_of_a_shipped_order(real_orders):
 def test_order_status_says_times_in_the_zone_and_locale_the_widget_sent(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    verified = {"order_id": "40512348", "verified_order": "40512348"}  # Paris customer and seller, not shipped
+    verified = conversation("40512348", verified_order="40512348")  # Paris customer and seller, not shipped
     sent = {**user("track_order"), "metadata": {"timezone": "America/New_York", "locale": "en-US"}}
     assert run(ActionOrderStatus(), tracker(sent, slots=verified))["order_ship_by"].endswith("PM your time")
     nonsense = {**user("track_order"), "metadata": {"timezone": "Nowhere/At_All", "locale": "xx-YY"}}
@@ -158,23 +170,22 @@ def test_order_status_of_an_unknown_order_asks_again_and_forgets_it(real_orders)
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "order_id", "value": "99999999"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_order_id"), given,
-                                             slots={"order_id": "99999999", "verified_order": "99999999"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given,
+                                             slots=conversation("99999999", "99999999", asked=ORDER_NUMBER)))
     assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == ("ask_order_id", "not_found", None)
 
 
 def test_refund_question_about_a_refunded_return(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("refund_status"), slots={"order_id": "40512365",
-                                                                            "verified_order": "40512365"}))
+    slots = run(ActionOrderStatus(), tracker(user("refund_status"), slots=conversation("40512365", verified_order="40512365")))
     assert (slots["order_situation"], slots["refund_amount"]) == ("refunded", "€349.00")
 
 
 def test_an_anonymous_customer_is_asked_to_prove_the_order_is_theirs(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots={"order_id": "40512351"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), slots=conversation("40512351")))
     assert slots["order_situation"] == "ask_verification" and slots.get("order_carrier") is None
 
 
@@ -182,17 +193,17 @@ def test_the_right_email_verifies_and_answers(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "email", "value": "ana.martin@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
-                                             slots={"order_id": "40512351"}))
-    assert (slots["verified_order"], slots["order_situation"], slots["order_carrier"]) == ("40512351", "in_transit", "UPS")
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given,
+                                             slots=conversation("40512351", asked=VERIFICATION)))
+    assert (proved(slots), slots["order_situation"], slots["order_carrier"]) == ("40512351", "in_transit", "UPS")
 
 
 def test_a_wrong_email_is_echoed_masked_and_counted(real_orders):
     from actions.dialogue.orders import ActionOrderStatus
 
     given = user("inform", entities=[{"entity": "email", "value": "ben.carter@example.com"}])
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
-                                             slots={"order_id": "40512348"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), given,
+                                             slots=conversation("40512348", asked=VERIFICATION)))
     assert (slots["order_situation"], slots["order_lookup"], slots["masked_email"]) == (
         "ask_verification", "mismatch_email", "b***@example.com")
     assert slots.get("verification_wait") is None and slots.get("order_item") is None
@@ -203,8 +214,8 @@ def test_the_fifth_wrong_email_in_a_conversation_says_for_how_long_the_order_can
 
     def reply(email, sender):
         given = user("inform", entities=[{"entity": "email", "value": email}])
-        return run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), given,
-                                                slots={"order_id": "40512362"}, sender=sender))
+        return run(ActionOrderStatus(), tracker(user("track_order"), given,
+                                                slots=conversation("40512362", asked=VERIFICATION), sender=sender))
 
     for n in range(4):
         assert reply(f"guess{n}@example.com", "guesser")["order_lookup"] == "mismatch_email"
@@ -212,9 +223,9 @@ def test_the_fifth_wrong_email_in_a_conversation_says_for_how_long_the_order_can
     assert (stopped["order_situation"], stopped["order_id"], stopped["verification_wait"]) == (
         "verification_locked", "40512362", "an hour")
     again = reply("cleo.evans@example.co.uk", "guesser")  # the backend refuses it now
-    assert (again["order_situation"], again.get("verified_order")) == ("verification_locked", None)
+    assert (again["order_situation"], proved(again)) == ("verification_locked", None)
     owner = reply("cleo.evans@example.co.uk", "the owner, in another conversation")
-    assert (owner["verified_order"], owner["order_situation"]) == ("40512362", "delivered")
+    assert (proved(owner), owner["order_situation"]) == ("40512362", "delivered")
 
 
 @pytest.fixture
@@ -237,8 +248,8 @@ def verifications(monkeypatch):
 def test_the_conversation_is_who_asks_for_a_check(verifications):
     from actions.dialogue.orders import ActionOrderStatus
 
-    run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), user("inform", text="75011"),
-                                     slots={"order_id": "40512351"}, sender="conversation-1"))
+    run(ActionOrderStatus(), tracker(user("track_order"), user("inform", text="75011"),
+                                     slots=conversation("40512351", asked=VERIFICATION), sender="conversation-1"))
     assert verifications == [("40512351", None, "75011", "conversation-1")]
 
 
@@ -246,18 +257,18 @@ def test_the_conversation_is_who_asks_for_a_check(verifications):
 def test_an_order_number_where_the_email_was_asked_is_never_sent_to_be_checked(verifications, text):
     from actions.dialogue.orders import ActionOrderStatus
 
-    slots = run(ActionOrderStatus(), tracker(user("track_order"), asked("ask_verification"), user("inform", text=text),
-                                             slots={"order_id": "40512351"}))
+    slots = run(ActionOrderStatus(), tracker(user("track_order"), user("inform", text=text),
+                                             slots=conversation("40512351", asked=VERIFICATION)))
     assert (slots["order_situation"], slots["order_lookup"], slots["order_id"]) == (
         "ask_verification", "order_number", "40512351")
     assert verifications == []
 
 
 def test_checklist_progress_belongs_to_its_order(real_orders):
-    same = tracker(user("return_checklist"), slots={"order_id": "40512360", "verified_order": "40512360",
+    same = tracker(user("return_checklist"), slots={**conversation("40512360", verified_order="40512360"),
                                                      "checklist_step": "3", "checklist_for": "40512360"})
     assert run(ActionReturnChecklist(), same)["checklist_step"] == "3"
-    other = tracker(user("return_checklist"), slots={"order_id": "40512360", "verified_order": "40512360",
+    other = tracker(user("return_checklist"), slots={**conversation("40512360", verified_order="40512360"),
                                                       "checklist_step": "3", "checklist_for": "40512348"})
     slots = run(ActionReturnChecklist(), other)
     assert (slots["checklist_step"], slots["checklist_for"], slots["device"]) == ("1", "40512360", "iPhone 12 64GB")

@@ -2,7 +2,9 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions.date_wording import DateWording
+import pytest
+
+from actions.date_wording import DateWording, wait_words
 from actions.deadlines import Place, label_outreach_by, return_label_valid_until, ship_by
 
 LONDON = Place("GB", "Europe/London", "ENG")
@@ -63,3 +65,11 @@ def test_reasons_a_person_can_read():
         "Monday, 28 December is a public holiday (Boxing Day (observed))")
     outreach = label_outreach_by(moment("2026-12-24 10:00"), LONDON)
     assert wording.by(outreach) == "by the end of Tuesday, 29 December"
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (None, "a while"), (1, "a minute"), (60, "a minute"), (61, "2 minutes"), (300, "5 minutes"),
+    (3540, "59 minutes"), (3541, "an hour"), (3600, "an hour"), (3601, "2 hours"),
+])
+def test_the_wait_is_said_rounded_up(seconds, words):
+    assert wait_words(seconds) == words

@@ -39,7 +39,7 @@ def utc(*args):
     (None, False, 0, CUSTOMER_ASKED),
     ("verification_locked", False, 0, IDENTITY_LOCKED),
     ("verification_paused", False, 0, IDENTITY_PAUSED),
-    ("unavailable", False, 0, BACKEND_DOWN),
+    ("order_system_down", False, 0, BACKEND_DOWN),
     ("label_expired", False, 0, LABEL_EXPIRED),
     ("shipped", True, 0, MISSING_PACKAGE),
     (None, False, 2, MISUNDERSTOOD),

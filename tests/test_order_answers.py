@@ -3,10 +3,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 
-from actions.order_answers import (
-    AWAITING_SHIPMENT, CONFIRMED, DELIVERED, DELIVERY_OVERDUE, IN_TRANSIT, IN_TRANSIT_UNDATED, PAYMENT_DECLINED,
-    PAYMENT_OVERDUE, PAYMENT_PENDING, SHIPPING_OVERDUE, order_status,
-)
+from actions.order_answers import order_status
+from actions.situations import Situation
 from actions.orders_client import Item, Order, Seller, Shipment, TrackingEvent
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)  # Wednesday, 11:00 in Paris
@@ -30,29 +28,29 @@ def shipment(**changes) -> Shipment:
 def test_payment_pending_within_30_minutes():
     answer = order_status(order(payment_state="pending", confirmed_at=None, placed_at=NOW - timedelta(minutes=10)),
                           "track_order", NOW)
-    assert answer.situation == PAYMENT_PENDING
+    assert answer.situation == Situation.PAYMENT_PENDING
     assert answer.values["order_email_by"] == "by today at 11:20"
 
 
 def test_payment_pending_for_longer():
     answer = order_status(order(payment_state="pending", confirmed_at=None, placed_at=NOW - timedelta(hours=3)),
                           "order_not_confirmed", NOW)
-    assert answer.situation == PAYMENT_OVERDUE
+    assert answer.situation == Situation.PAYMENT_OVERDUE
 
 
 def test_declined_with_the_reason():
     answer = order_status(order(payment_state="declined", confirmed_at=None, decline_reason="card expired"),
                           "track_order", NOW)
-    assert (answer.situation, answer.values["order_decline_reason"]) == (PAYMENT_DECLINED, "card expired")
+    assert (answer.situation, answer.values["order_decline_reason"]) == (Situation.PAYMENT_DECLINED, "card expired")
 
 
 def test_asked_about_confirmation_of_a_confirmed_order():
-    assert order_status(order(), "order_not_confirmed", NOW).situation == CONFIRMED
+    assert order_status(order(), "order_not_confirmed", NOW).situation == Situation.CONFIRMED
 
 
 def test_not_shipped_yet_with_the_deadline_and_why():
     answer = order_status(order(), "shipping_time", NOW)  # confirmed 09:00 Paris, before 1 PM
-    assert answer.situation == AWAITING_SHIPMENT
+    assert answer.situation == Situation.AWAITING_SHIPMENT
     assert answer.values["order_ship_by"] == "by the end of today"
     assert answer.values["order_ship_reasons"] == "confirmed by 13:00 on Wednesday, so that day counts"
 
@@ -60,7 +58,7 @@ def test_not_shipped_yet_with_the_deadline_and_why():
 def test_not_shipped_after_the_deadline():
     # confirmed on Sunday 22 November: counting starts on Monday, which has passed
     answer = order_status(order(confirmed_at=NOW - timedelta(days=3)), "order_late", NOW)
-    assert answer.situation == SHIPPING_OVERDUE
+    assert answer.situation == Situation.SHIPPING_OVERDUE
     assert answer.values["order_ship_by"] == "by the end of Monday, 23 November"
     assert answer.values["order_ship_reasons"] == "confirmed on Sunday, a weekend day"
 
@@ -73,7 +71,7 @@ def test_large_device_deadline():
 
 def test_in_transit_with_estimate_and_latest_event():
     answer = order_status(order(shipment=shipment()), "track_order", NOW)
-    assert answer.situation == IN_TRANSIT
+    assert answer.situation == Situation.IN_TRANSIT
     assert answer.values["order_delivery_estimate"] == "tomorrow"
     assert answer.values["order_last_event"] == "In transit, Lyon (today at 08:00)"
     assert answer.values["order_tracking_url"] == "https://ups.example/1Z"
@@ -81,16 +79,16 @@ def test_in_transit_with_estimate_and_latest_event():
 
 def test_in_transit_without_estimate_or_events():
     answer = order_status(order(shipment=shipment(estimated_delivery_at=None, events=())), "track_order", NOW)
-    assert answer.situation == IN_TRANSIT_UNDATED
+    assert answer.situation == Situation.IN_TRANSIT_UNDATED
     assert answer.values["order_last_event"] == "no tracking update yet"
 
 
 def test_delivery_overdue():
     late = shipment(estimated_delivery_at=NOW - timedelta(days=2))
-    assert order_status(order(shipment=late), "order_late", NOW).situation == DELIVERY_OVERDUE
+    assert order_status(order(shipment=late), "order_late", NOW).situation == Situation.DELIVERY_OVERDUE
 
 
 def test_delivered():
     done = shipment(delivered_at=NOW - timedelta(days=1))
     answer = order_status(order(shipment=done), "track_order", NOW)
-    assert (answer.situation, answer.values["order_delivered_when"]) == (DELIVERED, "yesterday at 11:00")
+    assert (answer.situation, answer.values["order_delivered_when"]) == (Situation.DELIVERED, "yesterday at 11:00")

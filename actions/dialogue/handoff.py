@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clarification import misunderstandings_in_a_row
-from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client
+from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client, read_state
 from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, turns, user_intents
 from actions.handoff import (
     CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, details, reason_for, reason_text, redacted_line, summary,
@@ -134,7 +134,7 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         customer = logged_in_customer(tracker)
-        who = customer_of(customer, tracker.get_slot("verified_order"), await _name_of(customer))
+        who = customer_of(customer, read_state(tracker).verified_order, await _name_of(customer))
         reason = reason_for(tracker.get_slot("order_situation"), bool(tracker.get_slot("missing_what")),
                             misunderstandings_in_a_row(turns(tracker)[:-1]))
         order = order_context(tracker, who)

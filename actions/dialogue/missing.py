@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.date_wording import DateWording
-from actions.dialogue.order_lookup import meant_visible_order
+from actions.dialogue.order_lookup import meant_visible_order, switched_to
 from actions.dialogue.tracker_reading import changed_slots, chose_a_button, latest_entity, latest_reader
 from actions.missing_package import what_happened
 from actions.order_answers import item_names, order_reader
@@ -27,11 +27,11 @@ class ActionMissingPackage(Action):
         what = latest_entity(tracker, "what_happened") or told
         delivery = {"missing_delivered_when": None, "order_item": None, "order_carrier": None}
         order, meant = await meant_visible_order(tracker)
-        about = {"order_id": meant.number} if meant else {}
+        about = switched_to(tracker, order) if meant else {}
         if order and order.shipment and order.shipment.delivered_at:
             reader = latest_reader(tracker, order_reader(order))
             words = DateWording(datetime.now(timezone.utc), reader.timezone, reader.locale)
             delivery = {"missing_delivered_when": words.day(order.shipment.delivered_at.astimezone(words.zone).date()),
-                        "order_item": item_names(order), "order_carrier": order.shipment.carrier}
+                        "order_item": item_names(order, reader.locale), "order_carrier": order.shipment.carrier}
         return changed_slots(tracker, {**about, "missing_what": what, **delivery,
                                        "missing_known_delivery": bool(delivery["missing_delivered_when"])})

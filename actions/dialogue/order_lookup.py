@@ -3,28 +3,26 @@ backend calls the order conversation asks for, made off the event loop."""
 import asyncio
 from dataclasses import replace
 from functools import lru_cache, partial
-from typing import Optional, Text, Tuple
+from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 
 from actions import checklist
-from actions.dialogue.tracker_reading import (
-    latest_entities, latest_entity, latest_intent, latest_metadata, offered_payloads, previous_action,
-)
+from actions.dialogue.tracker_reading import Said, latest_metadata, latest_said
 from actions.identity import IdentityError, TokenSettings, verified_customer
 from actions.log_redaction import ORDER_NUMBER
-from actions.order_conversation import (
-    LIST_ORDERS, PROOF, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
-)
+from actions.named_orders import things_of
+from actions.order_conversation import LIST_ORDERS, PROOF, VERIFY, Facts, Meant, State, Step, may_see, order_meant
 from actions.orders_client import NOT_FOUND, Order, OrdersClient, OrdersError
 from actions.replies import email_in, order_number_in, order_number_reply, postcode_in_reply
 from actions.settings import SETTINGS
 
-# The response whose question a reply answers.
+# The response that says the order conversation's steps.
 ORDER_RESPONSE = "utter_order_status"
+# The slot that keeps the order conversation's State between messages.
+STATE_SLOT = "order_conversation"
 TOKENS = TokenSettings(SETTINGS.customer_token_audience, SETTINGS.customer_token_secret,
                        SETTINGS.customer_token_public_key)
-CHOICE_SLOTS = ("choice_1", "choice_2", "choice_3")
 PERSON = "/human_handoff"  # the "Talk to a person" button's payload
 
 
@@ -41,39 +39,55 @@ async def off_loop(function, *args, **kwargs):
 
 def logged_in_customer(tracker: Tracker) -> Optional[Text]:
     """The customer id from the website's signed token; None when absent or untrustworthy."""
+    return customer_of(latest_metadata(tracker))
+
+
+def customer_of(metadata: Dict[Text, Any]) -> Optional[Text]:
     try:
-        return verified_customer(latest_metadata(tracker).get("customer_token"), TOKENS)
+        return verified_customer(metadata.get("customer_token"), TOKENS)
     except IdentityError:
         return None
 
 
-def conversation_facts(tracker: Tracker) -> Facts:
-    text = tracker.latest_message.get("text") or ""
-    asked = (question_of(tracker.get_slot("order_situation"))
-             if previous_action(tracker) == ORDER_RESPONSE else None)
-    digits = order_number_reply(text)  # "4051 2351", or a mistyped number: never a postcode
-    number = latest_entity(tracker, "order_id") or order_number_in(text) or (
+def read_state(tracker: Tracker) -> State:
+    """The order conversation's State, as its latest step left it."""
+    return State.from_slot(tracker.get_slot(STATE_SLOT))
+
+
+def switched_to(tracker: Tracker, order: Optional[Order]) -> Dict[Text, Any]:
+    """The slots that make `order` the one the conversation is about (None: none known), when
+    another action found it meant (the return checklist for "my iPhone 12"): the State's and
+    `order_id`, which the answers say."""
+    state = read_state(tracker)
+    number = order.number if order else None
+    if state.order == number:
+        return {"order_id": number}
+    things = tuple(things_of(order)) if order else ()
+    return {STATE_SLOT: replace(state, order=number, things=things).as_slot(), "order_id": number}
+
+
+def conversation_facts(tracker: Tracker, said: Optional[Said] = None) -> Facts:
+    """The facts the order conversation decides on: the latest message and the State."""
+    said, state = said or latest_said(tracker), read_state(tracker)
+    asked = state.question_for(said.turn)
+    digits = order_number_reply(said.text)  # "4051 2351", or a mistyped number: never a postcode
+    number = said.entity("order_id") or order_number_in(said.text) or (
         digits if digits and len(digits) == 8 else None)
-    email = latest_entity(tracker, "email") or email_in(text)
+    email = said.entity("email") or email_in(said.text)
     return Facts(
-        intent=latest_intent(tracker),
-        text=text,
-        topic=tracker.get_slot("order_topic"),
-        asked=asked,
+        intent=said.intent,
+        text=said.text,
+        state=state,
+        turn=said.turn,
         number_given=number,
-        remembered=tracker.get_slot("order_id"),
-        remembered_things=tuple(tracker.get_slot("order_things") or ()),
-        customer=logged_in_customer(tracker),
-        verified_order=tracker.get_slot("verified_order"),
+        customer=customer_of(said.metadata),
         email=email,
         # Only a reply to "what's the postcode?" is read as one: many messages hold numbers.
-        postcode=postcode_in_reply(text) if asked in PROOF and not (email or number or digits) else None,
-        devices=tuple(latest_entities(tracker, "device")),
-        offered=tuple(filter(None, (tracker.get_slot(s) for s in CHOICE_SLOTS))) if asked == WHICH_ORDER else (),
-        also_asked=(tracker.latest_message.get("also_asked") or {}).get("name"),
-        later=tracker.get_slot("later_question"),
+        postcode=postcode_in_reply(said.text) if asked in PROOF and not (email or number or digits) else None,
+        devices=said.entities.get("device", ()),
+        also_asked=said.also_asked,
         checklist_waiting=checklist.waiting(tracker.get_slot("checklist_step")),
-        offered_person=PERSON in offered_payloads(tracker),
+        offered_person=PERSON in said.offered,
     )
 
 
@@ -105,7 +119,7 @@ async def meant_visible_order(tracker: Tracker, remembered: Optional[Text] = Non
     take when the message names none, instead of the conversation's (an order number only)."""
     facts = conversation_facts(tracker)
     if remembered and ORDER_NUMBER.fullmatch(remembered) and remembered != facts.remembered:
-        facts = replace(facts, remembered=remembered, remembered_things=())
+        facts = replace(facts, state=replace(facts.state, order=remembered, things=()))
     try:
         if facts.customer and not facts.number_given:
             facts = await learnt(Step(LIST_ORDERS, ""), facts)

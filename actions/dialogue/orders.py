@@ -8,15 +8,16 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.date_wording import Reader
+from actions.date_wording import Reader, known_locale, reader_from, wait_words
 from actions.deadlines import Place
-from actions.dialogue.order_lookup import ORDER_RESPONSE, conversation_facts, learnt, visible_order
-from actions.dialogue.tracker_reading import changed_slots, latest_reader
+from actions.dialogue.order_lookup import ORDER_RESPONSE, STATE_SLOT, conversation_facts, learnt, visible_order
+from actions.dialogue.tracker_reading import Said, changed_slots, latest_said
 from actions.identity import mask_email
+from actions.named_orders import things_of
 from actions.order_answers import Answer, order_reader, order_status
 from actions.order_conversation import (
-    ANSWER, CHOOSE_ORDER, LIST_ORDERS, LOCKED, MISMATCH_EMAIL, NOTHING_MORE, OFFER_TOPIC, ORDER_CHOICES, PASS,
-    PAUSED_CHECKS, RETURN_TOPICS, VERIFY, Facts, Step, next_step, second_question, second_step, wait_in_words,
+    ANSWER, LIST_ORDERS, LOCKED, MISMATCH_EMAIL, NOTHING_MORE, ORDER_CHOICES, PASS, PAUSED_CHECKS, RETURN_TOPICS,
+    VERIFY, Facts, State, Step, next_step, second_step, situation_of,
 )
 from actions.orders_client import Order, OrdersError
 from actions.return_answers import return_status, sent_back
@@ -49,11 +50,6 @@ def answer_about(order: Order, topic: Text, reader: Optional[Reader] = None) -> 
     return order_status(order, topic, now, reader)
 
 
-def order_things(order: Order) -> List[Text]:
-    """What the order holds, remembered so that naming another product switches orders."""
-    return [item.name for item in order.items] + [item.device_kind for item in order.items]
-
-
 class ActionOrderStatus(Action):
     """Answers a question about the customer's order or return, or asks what it needs first
     (actions/order_conversation.py decides); utter_order_status says it."""
@@ -64,8 +60,9 @@ class ActionOrderStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        facts = conversation_facts(tracker)
-        second = self._second_question(tracker)
+        said = latest_said(tracker)
+        facts = conversation_facts(tracker, said)
+        second = self._second_question(facts)
         decide = partial(second_step, topic=second) if second else next_step
         step = decide(facts)
         order = None
@@ -78,39 +75,37 @@ class ActionOrderStatus(Action):
             except OrdersError as error:
                 facts = replace(facts, lookup=error.kind, wait_s=error.retry_after_s)
             step = decide(facts)
-        next_question, later = (None, None) if second else second_question(facts, step)
         if step.kind == PASS:
-            return changed_slots(tracker, {"order_turn": PASSED, "next_question": None, "later_question": None})
-        events = changed_slots(tracker, {**self._slots(tracker, facts, step, order),
-                                         "next_question": next_question, "later_question": later})
+            return changed_slots(tracker, {"order_turn": PASSED, STATE_SLOT: step.state.as_slot()})
+        state = replace(step.state, things=tuple(things_of(order))) if order else step.state
+        events = changed_slots(tracker, {**self._said(said, facts, step, order, state), STATE_SLOT: state.as_slot()})
         # Rules can't tell a message with two questions from one with one, so this says what's next.
-        return events + [FollowupAction(ANSWER_NEXT_QUESTION)] if next_question else events
+        return events + [FollowupAction(ANSWER_NEXT_QUESTION)] if state.next_question else events
 
-    def _second_question(self, tracker: Tracker) -> Optional[Text]:
+    def _second_question(self, facts: Facts) -> Optional[Text]:
         """The question to answer instead of the latest message's first one (None: its first)."""
         return None
 
     @staticmethod
-    def _slots(tracker: Tracker, facts: Facts, step: Step, order: Optional[Order]) -> Dict[Text, Any]:
-        reader = latest_reader(tracker, order_reader(order)) if order else None
-        answer = answer_about(order, step.topic, reader) if order else Answer(step.kind)
-        if step.kind == CHOOSE_ORDER:
-            answer = Answer(f"{CHOOSE_ORDER}_{len(step.choices)}")
-        if step.kind == OFFER_TOPIC:
-            answer = Answer(f"{OFFER_TOPIC}_{step.topic}")
+    def _said(said: Said, facts: Facts, step: Step, order: Optional[Order], state: State) -> Dict[Text, Any]:
+        """The slots utter_order_status says the step with (all of them: the state's are
+        written here and nowhere else)."""
+        if order:
+            reader = reader_from(said.metadata.get("timezone"), said.metadata.get("locale"), order_reader(order))
+            answer = answer_about(order, step.topic, reader)
+        else:
+            answer = Answer(situation_of(step))
         choices = {}
         for index in range(ORDER_CHOICES):
             choice = step.choices[index] if index < len(step.choices) else None
             choices[f"choice_{index + 1}"] = choice.number if choice else None
             choices[f"choice_{index + 1}_item"] = ", ".join(choice.item_names) if choice else None
-        kept = step.order == facts.remembered and not facts.number_given
-        things = order_things(order) if order else tracker.get_slot("order_things") if kept else None
+        locked = step.kind in (LOCKED, PAUSED_CHECKS)
         return {
-            "order_situation": answer.situation,
-            "order_topic": facts.topic if step.kind == OFFER_TOPIC else step.topic, "order_lookup": step.lookup,
-            "order_id": step.order, "order_things": things, "verified_order": step.verified_order,
-            "verification_wait": wait_in_words(step.wait_s) if step.kind in (LOCKED, PAUSED_CHECKS) else None,
-            "masked_email": mask_email(facts.email) if step.lookup == MISMATCH_EMAIL else tracker.get_slot("masked_email"),
+            "order_situation": answer.situation.value, "order_topic": state.topic, "order_lookup": step.lookup,
+            "order_id": state.order,
+            "verification_wait": wait_words(step.wait_s, known_locale(said.metadata.get("locale"))) if locked else None,
+            "masked_email": mask_email(facts.email) if step.lookup == MISMATCH_EMAIL else None,
             "order_turn": CLOSED if step.kind == NOTHING_MORE else OPEN,
             **choices, **{slot: answer.values.get(slot) for slot in ANSWER_SLOTS},
         }
@@ -130,5 +125,5 @@ class ActionAnswerNextQuestion(ActionOrderStatus):
         dispatcher.utter_message(response=ORDER_RESPONSE)
         return await super().run(dispatcher, tracker, domain)
 
-    def _second_question(self, tracker: Tracker) -> Optional[Text]:
-        return tracker.get_slot("next_question")
+    def _second_question(self, facts: Facts) -> Optional[Text]:
+        return facts.state.next_question

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import checklist
 from actions.devices import account_check
-from actions.dialogue.order_lookup import PERSON, meant_visible_order
+from actions.dialogue.order_lookup import PERSON, meant_visible_order, switched_to
 from actions.dialogue.tracker_reading import (
     changed_slots, latest_entity, latest_intent, offered_payloads, previous_action,
 )
@@ -44,7 +44,7 @@ class ActionReturnChecklist(Action):
                 tracker, remembered=tracker.get_slot("checklist_for") if resuming else None)
             own = checklist_facts(order) if order else {}
             if meant is not None:
-                changes["order_id"] = meant.number
+                changes.update(switched_to(tracker, order))
         # What they just named, else the item on their order, else what they named before.
         device = latest_entity(tracker, "device") or own.get("device") or tracker.get_slot("device")
         if move == checklist.FORWARD:

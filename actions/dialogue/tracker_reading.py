@@ -1,11 +1,53 @@
 """Small readers of rasa-sdk tracker data shared by the actions."""
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.clarification import Turn
 from actions.date_wording import Reader, known_locale, known_timezone, reader_from
+
+
+@dataclass(frozen=True)
+class Said:
+    """The customer's latest message as the order conversation reads it, in one pass over
+    the tracker."""
+
+    text: Text
+    intent: Optional[Text]
+    entities: Dict[Text, Tuple[Text, ...]]  # each entity's values, in order, once each
+    metadata: Dict[Text, Any]  # what the channel sent with it (REST `metadata`, socket.io `customData`)
+    turn: int  # which of the customer's messages it is, the first being 1
+    offered: Tuple[Text, ...]  # the payloads of the buttons offered since their message before
+    also_asked: Optional[Text]  # a second question in it (NLU's `also_asked`)
+
+    def entity(self, name: Text) -> Optional[Text]:
+        return (self.entities.get(name) or (None,))[0]
+
+
+def latest_said(tracker: Tracker) -> Said:
+    message = tracker.latest_message or {}
+    entities: Dict[Text, Tuple[Text, ...]] = {}
+    for entity in message.get("entities") or []:
+        values = entities.get(entity.get("entity"), ())
+        if entity.get("value") is not None and entity["value"] not in values:
+            entities[entity.get("entity")] = values + (entity["value"],)
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    latest = users[-1] if users else len(tracker.events)
+    before = users[-2] if len(users) > 1 else -1
+    offered = tuple(
+        button.get("payload") for event in tracker.events[before + 1:latest] if event.get("event") == "bot"
+        for button in _buttons(event) if isinstance(button, dict) and button.get("payload"))
+    metadata = tracker.events[latest].get("metadata") if users else None
+    return Said(text=message.get("text") or "", intent=(message.get("intent") or {}).get("name"),
+                entities=entities, metadata=metadata if isinstance(metadata, dict) else {}, turn=len(users),
+                offered=offered, also_asked=(message.get("also_asked") or {}).get("name"))
+
+
+def _buttons(bot_event: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    data = bot_event.get("data") or {}
+    return data.get("buttons") or (data.get("custom") or {}).get("quick_replies") or []
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
@@ -42,18 +84,7 @@ def turns(tracker: Tracker) -> List[Turn]:
 def offered_payloads(tracker: Tracker) -> List[Text]:
     """The payloads of the buttons the assistant offered since the customer's message before
     the latest one: what the latest message may be answering."""
-    offered: List[Text] = []
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest:
-                break
-            seen_latest = True
-        elif event.get("event") == "bot" and seen_latest:
-            data = event.get("data") or {}
-            buttons = data.get("buttons") or (data.get("custom") or {}).get("quick_replies") or []
-            offered += [b.get("payload") for b in buttons if isinstance(b, dict) and b.get("payload")]
-    return offered
+    return list(latest_said(tracker).offered)
 
 
 def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
