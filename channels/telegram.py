@@ -19,7 +19,8 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from channels.numbered_choices import numbered_choices
-from channels.signed import require_signature, same
+from channels.signed import require_signature
+from common.signing import same
 from channels.limits import limited
 from channels.switch import SwitchedChannel, setting
 

@@ -12,7 +12,7 @@ from actions.dialogue.tracker_reading import (
     latest_entities, latest_entity, latest_intent, latest_metadata, offered_payloads, previous_action,
 )
 from actions.identity import IdentityError, TokenSettings, verified_customer
-from actions.log_redaction import ORDER_NUMBER
+from common.identifiers import ORDER_NUMBER
 from actions.order_conversation import (
     LIST_ORDERS, PROOF, VERIFY, WHICH_ORDER, Facts, Meant, Step, may_see, order_meant, question_of,
 )
