@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from brand.profile import BrandProfileError, Profile, read as read_brand_profile
-from common.settings import Environment, SettingsError, pem  # SettingsError: what from_environment raises
+from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +40,9 @@ class Settings:
         env = Environment()  # every problem at once: one restart to fix them
         orders_api_token = env.required("ORDERS_API_TOKEN", "the token the order backend requires")
         # A PEM public key, or a file holding one: RS256 tokens, and no shared secret needed.
-        public_key = pem(env.optional("CUSTOMER_TOKEN_PUBLIC_KEY"))
-        secret = env.optional("CUSTOMER_TOKEN_SECRET")
-        if not (public_key or secret):
-            env.problem("CUSTOMER_TOKEN_SECRET (or CUSTOMER_TOKEN_PUBLIC_KEY) is not set: "
-                        "the key that checks the website's customer tokens")
-        elif secret and not public_key and len(secret) < MIN_SECRET_LENGTH:
+        public_key, secret = env.key_or_secret("CUSTOMER_TOKEN_PUBLIC_KEY", "CUSTOMER_TOKEN_SECRET",
+                                               "the key that checks the website's customer tokens")
+        if secret and not public_key and len(secret) < MIN_SECRET_LENGTH:
             env.problem(f"CUSTOMER_TOKEN_SECRET is too short: HS256 needs at least {MIN_SECRET_LENGTH} characters")
         orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
         try:

@@ -11,7 +11,7 @@ one restart fixes them.
 """
 import os
 from pathlib import Path
-from typing import List, Mapping, Optional
+from typing import List, Mapping, Optional, Tuple
 
 
 class SettingsError(ValueError):
@@ -53,6 +53,14 @@ class Environment:
         if not value:
             self.problem(f"{name} is not set" + (f": {meaning}" if meaning else ""))
         return value or ""
+
+    def key_or_secret(self, key: str, secret: str, meaning: str) -> Tuple[Optional[str], Optional[str]]:
+        """A PEM key (inline or a file: pem()) or a shared secret, one of the two; a problem
+        ("SECRET (or KEY) is not set: meaning") with neither."""
+        key_text, secret_text = pem(self.optional(key)), self.optional(secret)
+        if not (key_text or secret_text):
+            self.problem(f"{secret} (or {key}) is not set: {meaning}")
+        return key_text, secret_text
 
     def whole_number(self, name: str, default: Optional[int] = None, minimum: Optional[int] = None) -> Optional[int]:
         """The variable as a whole number (at least `minimum`), or the default when not set."""

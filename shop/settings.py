@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from brand.profile import profile_path
-from common.settings import Environment, SettingsError, pem  # SettingsError: what from_environment raises
+from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
 CUSTOMER_TOKEN_AUDIENCE = "refurb-support-assistant"
@@ -43,11 +43,8 @@ class Settings:
         env = Environment()  # every problem at once: one restart to fix them
         host = env.get("SHOP_HOST", env.get("RASA_HOST", "127.0.0.1"))
         orders_api_token = env.required("ORDERS_API_TOKEN", "the token the order backend requires")
-        private_key = pem(env.optional("CUSTOMER_TOKEN_PRIVATE_KEY"))
-        secret = env.optional("CUSTOMER_TOKEN_SECRET")
-        if not (private_key or secret):
-            env.problem("CUSTOMER_TOKEN_SECRET (or CUSTOMER_TOKEN_PRIVATE_KEY) is not set: "
-                        "the key the shop signs customer tokens with")
+        private_key, secret = env.key_or_secret("CUSTOMER_TOKEN_PRIVATE_KEY", "CUSTOMER_TOKEN_SECRET",
+                                                "the key the shop signs customer tokens with")
         session_secret = env.required("SHOP_SESSION_SECRET", "the secret that signs the shop's login cookie")
         port = env.whole_number("SHOP_PORT", 8080)
         customer_token_minutes = env.whole_number("CUSTOMER_TOKEN_MINUTES", 60)
