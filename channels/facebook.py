@@ -19,8 +19,8 @@ from sanic.response import HTTPResponse
 from channels.limits import limited
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
-from common.signing import hex_digest, same
 from channels.switch import SwitchedChannel
+from common.signing import hex_digest, same
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from sanic.request import Request
 
 from channels.numbered_choices import numbered_choices
 from channels.signed import require_signature
-from common.signing import same
 from channels.limits import limited
 from channels.switch import SwitchedChannel, setting
+from common.signing import same
 
 logger = logging.getLogger(__name__)
 
