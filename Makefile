@@ -21,7 +21,7 @@ MODEL := models/assistant.tar.gz
 # The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script.
 WIDGET := web/dist/support-chat.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard language/*.py) \
-	$(SPACY_PIPELINE)/.built
+	common/identifiers.py $(SPACY_PIPELINE)/.built
 
 # Quiet, log-friendly machine learning: no progress bars, no TensorFlow chatter, no telemetry.
 export TQDM_DISABLE := 1
@@ -99,9 +99,10 @@ browser:
 
 # The project's own spaCy pipeline (tokenizer, lemma tables, entity rules), built locally:
 # nothing is downloaded at run time.
-$(SPACY_PIPELINE)/.built: language/build_pipeline.py language/entity_patterns.yml $(RASA_VENV)/.installed
+$(SPACY_PIPELINE)/.built: language/build_pipeline.py language/entity_patterns.yml common/identifiers.py \
+		$(RASA_VENV)/.installed
 	@echo "==> spaCy pipeline ($(SPACY_PIPELINE))"
-	@$(RASA_PY) language/build_pipeline.py --out $(SPACY_PIPELINE)
+	@$(RASA_PY) -m language.build_pipeline --out $(SPACY_PIPELINE)
 	@touch $@
 
 # Trains only when the data, domain, config or spaCy pipeline changed. A new spaCy pipeline

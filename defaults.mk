@@ -62,29 +62,11 @@ HANDOFF_TOOL ?= desk
 export HANDOFF_PORT HANDOFF_TOOL
 
 # Messaging channels (docs/channels.md). Each is off until all of its variables are set;
-# the *_API_URL ones are optional (empty: the provider's own API).
-TELEGRAM_ACCESS_TOKEN ?=
-TELEGRAM_BOT_NAME ?=
-TELEGRAM_WEBHOOK_URL ?=
-TELEGRAM_SECRET_TOKEN ?=
-TELEGRAM_API_URL ?=
-FACEBOOK_VERIFY_TOKEN ?=
-FACEBOOK_APP_SECRET ?=
-FACEBOOK_PAGE_ACCESS_TOKEN ?=
-FACEBOOK_API_URL ?=
-SLACK_BOT_TOKEN ?=
-SLACK_SIGNING_SECRET ?=
-SLACK_API_URL ?=
-TWILIO_ACCOUNT_SID ?=
-TWILIO_AUTH_TOKEN ?=
-TWILIO_SMS_NUMBER ?=
-TWILIO_SMS_WEBHOOK_URL ?=
-TWILIO_WHATSAPP_NUMBER ?=
-TWILIO_WHATSAPP_WEBHOOK_URL ?=
-TWILIO_API_URL ?=
+# the *_API_URL ones are optional (empty: the provider's own API). credentials.yml is their one
+# list: every ${VARIABLE} of its channels.* sections but the website's and REST's defaults to
+# empty here (Rasa refuses to start on an unset one), as in tools/services.py.
+MESSAGING_VARIABLES := $(shell awk '/^[^ \#]/ { on = /^channels\./ && !/^channels\.(website|rest)\./ } \
+	on && !/^ *\#/' $(CURDIR)/credentials.yml | grep -o '\$${[A-Za-z0-9_]*}' | tr -d '$${}' | awk '!seen[$$0]++')
+$(foreach variable,$(MESSAGING_VARIABLES),$(eval $(variable) ?=))
 
-export TELEGRAM_ACCESS_TOKEN TELEGRAM_BOT_NAME TELEGRAM_WEBHOOK_URL TELEGRAM_SECRET_TOKEN TELEGRAM_API_URL \
-	FACEBOOK_VERIFY_TOKEN FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN FACEBOOK_API_URL \
-	SLACK_BOT_TOKEN SLACK_SIGNING_SECRET SLACK_API_URL \
-	TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_SMS_NUMBER TWILIO_SMS_WEBHOOK_URL \
-	TWILIO_WHATSAPP_NUMBER TWILIO_WHATSAPP_WEBHOOK_URL TWILIO_API_URL
+export $(MESSAGING_VARIABLES)

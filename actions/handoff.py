@@ -19,8 +19,8 @@ from actions.business_calendar import BusinessCalendar
 from brand.profile import DAYS, Support
 from actions.date_wording import DateWording, Reader
 from actions.identity import mask_email
-from actions.log_redaction import EMAIL, ORDER_NUMBER, TOKEN
 from actions.situations import Situation
+from common.identifiers import EMAIL, ORDER_NUMBER, TOKEN
 
 CONFIG_FILE = Path(__file__).with_name("handoff.yml")
 

@@ -11,6 +11,8 @@ from typing import Optional
 
 import jwt
 
+from common.identifiers import POSTCODE, whole
+
 
 class IdentityError(Exception):
     """A token was given but cannot be trusted (`reason`: invalid, expired or unconfigured)."""
@@ -51,7 +53,7 @@ def verified_customer(token: Optional[str], settings: TokenSettings) -> Optional
 
 
 # A postcode or ZIP code typed on its own line: "75011", "SW1A 2HQ", "10001-1234".
-_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$")
+_POSTCODE = re.compile(whole(POSTCODE))
 
 
 def postcode_in(text: Optional[str]) -> Optional[str]:

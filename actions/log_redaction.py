@@ -6,11 +6,9 @@ every record is redacted when it is created, whoever logged it, a library includ
 import logging
 import re
 
-# Customers' identifiers as they appear in text: the handoff's transcript (actions/handoff.py)
-# and the reading of replies (actions/replies.py) find them with these too.
-TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")  # JWTs (customer tokens)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-ORDER_NUMBER = re.compile(r"(?<!\d)\d{8}(?!\d)")
+# Customers' identifiers as they appear in text (common/identifiers.py), as the handoff's
+# transcript (actions/handoff.py) and the reading of replies (actions/replies.py) find them.
+from common.identifiers import EMAIL, ORDER_NUMBER, TOKEN
 
 _RULES = (
     (TOKEN, "[token]"),

@@ -15,6 +15,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry
 
+from common.identifiers import is_order_number
+
 NOT_FOUND = "not_found"
 UNAVAILABLE = "unavailable"
 INVALID = "invalid"
@@ -219,7 +221,7 @@ class OrdersClient:
         self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
     def order(self, number: str) -> Order:
-        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()):
+        if not is_order_number(number):
             raise OrdersError(INVALID, "an order number has 8 digits")
         return Order.from_json(self._get(f"/orders/{number}"))
 
@@ -228,7 +230,7 @@ class OrdersClient:
         """Whether the e-mail or delivery postcode is the order's; not verified for an unknown
         order too. `conversation` is who asks: the backend limits failed checks per
         conversation and order. Raises OrdersError TOO_MANY_ATTEMPTS or PAUSED when it won't check."""
-        if not (isinstance(number, str) and len(number) == 8 and number.isdigit()) or not (email or postcode):
+        if not is_order_number(number) or not (email or postcode):
             return Verification(False)
         body = {"order_number": number, "email": email, "postcode": postcode, "conversation": conversation}
         answer = self._send("POST", "/verifications", json=body)

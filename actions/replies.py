@@ -14,7 +14,7 @@ from typing import Optional
 import yaml
 
 from actions.identity import postcode_in
-from actions.log_redaction import EMAIL, ORDER_NUMBER
+from common.identifiers import EMAIL, ORDER_NUMBER
 
 PATTERNS_FILE = Path(__file__).with_name("replies.yml")
 
@@ -22,8 +22,8 @@ DOESNT_HAVE = "doesnt_have"  # doesn't have, can't find or doesn't know what was
 YES = "yes"
 NO = "no"
 
-# The marketplace's order numbers have exactly 8 digits (language/entity_patterns.yml,
-# ORDER_NUMBER). A run of digits meant as an order number but of the wrong length ("4051235").
+# The marketplace's order numbers have exactly 8 digits (common/identifiers.py, ORDER_NUMBER).
+# A run of digits meant as an order number but of the wrong length ("4051235").
 _DIGITS = re.compile(r"(?<![\w@.])\d{5,12}(?![\w@])")
 # "my postcode is 75011", "it's SW1A 2HQ", "zip: 10001"
 _POSTCODE_LEAD_IN = re.compile(

@@ -6,28 +6,17 @@ its log says which variable is missing. `make run` generates development secrets
 var/secrets.env; anywhere else, set your own.
 """
 import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 from brand.profile import BrandProfileError, Profile, read as read_brand_profile
+from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 logger = logging.getLogger(__name__)
 
 # RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits); a shorter
 # secret can be guessed offline from a single token, and with it any customer's identity.
 MIN_SECRET_LENGTH = 32
-
-
-class SettingsError(ValueError):
-    """A setting is missing or unusable: the action server does not start."""
-
-
-def _pem(value: Optional[str]) -> Optional[str]:
-    if value and not value.lstrip().startswith("-----BEGIN") and Path(value).is_file():
-        return Path(value).read_text()
-    return value or None
 
 
 @dataclass(frozen=True)
@@ -48,35 +37,30 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> "Settings":
+        env = Environment()  # every problem at once: one restart to fix them
+        orders_api_token = env.required("ORDERS_API_TOKEN", "the token the order backend requires")
         # A PEM public key, or a file holding one: RS256 tokens, and no shared secret needed.
-        public_key = _pem(os.environ.get("CUSTOMER_TOKEN_PUBLIC_KEY"))
-        secret = os.environ.get("CUSTOMER_TOKEN_SECRET") or None
-        orders_api_token = os.environ.get("ORDERS_API_TOKEN")
-        problems = []  # all of them at once: one restart to fix them
-        if not orders_api_token:
-            problems.append("ORDERS_API_TOKEN is not set: the token the order backend requires")
-        if not (public_key or secret):
-            problems.append("CUSTOMER_TOKEN_SECRET (or CUSTOMER_TOKEN_PUBLIC_KEY) is not set: "
-                            "the key that checks the website's customer tokens")
-        elif secret and not public_key and len(secret) < MIN_SECRET_LENGTH:
-            problems.append(f"CUSTOMER_TOKEN_SECRET is too short: HS256 needs at least {MIN_SECRET_LENGTH} characters")
+        public_key, secret = env.key_or_secret("CUSTOMER_TOKEN_PUBLIC_KEY", "CUSTOMER_TOKEN_SECRET",
+                                               "the key that checks the website's customer tokens")
+        if secret and not public_key and len(secret) < MIN_SECRET_LENGTH:
+            env.problem(f"CUSTOMER_TOKEN_SECRET is too short: HS256 needs at least {MIN_SECRET_LENGTH} characters")
+        orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
         try:
             brand = read_brand_profile()
         except BrandProfileError as error:
-            problems.append(str(error))
-        if problems:
-            raise SettingsError("; ".join(problems))
+            env.problem(str(error))
+        env.check()
         return cls(
-            orders_api_url=os.environ.get("ORDERS_API_URL", "http://127.0.0.1:8000"),
+            orders_api_url=env.get("ORDERS_API_URL", "http://127.0.0.1:8000"),
             orders_api_token=orders_api_token,
-            orders_api_timeout_s=float(os.environ.get("ORDERS_API_TIMEOUT_S", "3")),
+            orders_api_timeout_s=orders_api_timeout_s,
             brand=brand,
-            customer_token_audience=os.environ.get("CUSTOMER_TOKEN_AUDIENCE", "refurb-support-assistant"),
+            customer_token_audience=env.get("CUSTOMER_TOKEN_AUDIENCE", "refurb-support-assistant"),
             customer_token_secret=secret,
             customer_token_public_key=public_key,
-            handoff_url=os.environ.get("HANDOFF_URL", "http://127.0.0.1:8090"),
+            handoff_url=env.get("HANDOFF_URL", "http://127.0.0.1:8090"),
             # Optional: without it, handing over says the team can't be reached.
-            handoff_api_token=os.environ.get("HANDOFF_API_TOKEN") or None,
+            handoff_api_token=env.optional("HANDOFF_API_TOKEN"),
         )
 
 

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from backend.models import Customer, FailedVerification, Order, Shipment
 from backend.schemas import CustomerName, ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
 from backend.settings import Settings, VerificationLimits
+from common import bearer
+from common.identifiers import ORDER_NUMBER_VALUE
 
 logger = logging.getLogger(__name__)
-ORDER_NUMBER = r"^\d{8}$"
 ERRORS = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
 TOO_MANY_ATTEMPTS = "too_many_attempts"  # this conversation used its attempts for the order
 PAUSED = "verifications_paused"  # the order's checks wait a few minutes, for every conversation
@@ -104,12 +105,11 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
             yield db
 
     def authorised(authorization: Annotated[str, Header()] = ""):
-        expected = f"Bearer {settings.api_token}"
-        if not hmac.compare_digest(authorization.encode(), expected.encode()):
+        if not bearer.authorised(authorization, settings.api_token):
             raise HTTPException(401, "a valid API token is required")
 
     Db = Annotated[Session, Depends(session)]
-    OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER, description="8 digits")]
+    OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):

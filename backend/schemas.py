@@ -7,6 +7,8 @@ from typing import List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common.identifiers import ORDER_NUMBER_VALUE
+
 
 class Model(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -91,7 +93,7 @@ class OrderView(Model):
 
 
 class VerificationRequest(BaseModel):
-    order_number: str = Field(pattern=r"^\d{8}$")
+    order_number: str = Field(pattern=ORDER_NUMBER_VALUE)
     email: Optional[str] = Field(default=None, max_length=254)
     postcode: Optional[str] = Field(default=None, max_length=20)
     # Who is asking: the assistant's conversation id. Failed checks are limited per

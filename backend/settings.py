@@ -3,15 +3,13 @@
 The API token has no default: without BACKEND_API_TOKEN the backend does not start (`make run`
 passes it the generated development ORDERS_API_TOKEN).
 """
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
+
+from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class SettingsError(ValueError):
-    """A setting is missing: the backend does not start."""
 
 
 @dataclass(frozen=True)
@@ -33,19 +31,20 @@ class VerificationLimits:
     pause_s: int = 300
 
     @classmethod
-    def from_environment(cls) -> "VerificationLimits":
-        values = {}
-        for name, variable in (("window_s", "BACKEND_VERIFICATION_WINDOW_S"),
-                               ("per_conversation", "BACKEND_VERIFICATION_CONVERSATION_LIMIT"),
-                               ("per_order", "BACKEND_VERIFICATION_ORDER_LIMIT"),
-                               ("pause_s", "BACKEND_VERIFICATION_PAUSE_S")):
-            text = os.environ.get(variable)
-            if text is None:
-                continue
-            if not text.strip().isdigit() or int(text) < 1:
-                raise SettingsError(f"{variable} must be a whole number above 0, not {text!r}")
-            values[name] = int(text)
-        return cls(**values)
+    def from_environment(cls, env: Optional[Environment] = None) -> "VerificationLimits":
+        """The limits the environment sets; with `env`, its problems are left to the caller's
+        env.check() (Settings names them with its own)."""
+        own = env is None
+        env = env or Environment()
+        defaults = cls()
+        limits = cls(**{name: env.whole_number(variable, getattr(defaults, name), minimum=1) for name, variable in (
+            ("window_s", "BACKEND_VERIFICATION_WINDOW_S"),
+            ("per_conversation", "BACKEND_VERIFICATION_CONVERSATION_LIMIT"),
+            ("per_order", "BACKEND_VERIFICATION_ORDER_LIMIT"),
+            ("pause_s", "BACKEND_VERIFICATION_PAUSE_S"))})
+        if own:
+            env.check()
+        return limits
 
 
 @dataclass(frozen=True)
@@ -59,16 +58,18 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> "Settings":
+        env = Environment()  # every problem at once: one restart to fix them
         # Every request but /health needs "Authorization: Bearer <token>".
-        api_token = os.environ.get("BACKEND_API_TOKEN")
-        if not api_token:
-            raise SettingsError("BACKEND_API_TOKEN is not set: the token every API request must carry")
+        api_token = env.required("BACKEND_API_TOKEN", "the token every API request must carry")
+        port = env.whole_number("BACKEND_PORT", 8000)
+        verification = VerificationLimits.from_environment(env)
+        env.check()
         return cls(
             # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
-            database_url=os.environ.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
+            database_url=env.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
             api_token=api_token,
-            host=os.environ.get("BACKEND_HOST", "127.0.0.1"),
-            port=int(os.environ.get("BACKEND_PORT", "8000")),
-            seed_file=Path(os.environ.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
-            verification=VerificationLimits.from_environment(),
+            host=env.get("BACKEND_HOST", "127.0.0.1"),
+            port=port,
+            seed_file=Path(env.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
+            verification=verification,
         )

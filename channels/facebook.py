@@ -18,8 +18,9 @@ from sanic.response import HTTPResponse
 
 from channels.limits import limited
 from channels.numbered_choices import numbered_choices
-from channels.signed import hmac_hex, require_signature, same
+from channels.signed import require_signature
 from channels.switch import SwitchedChannel
+from common.signing import hex_digest, same
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
     def signed(self, request: Request) -> bool:
         """X-Hub-Signature-256: "sha256=" and the HMAC-SHA256 of the body, keyed with the
         app secret (Rasa's connector checks only the older SHA-1 header)."""
-        expected = "sha256=" + hmac_hex(self.fb_secret, request.body)
+        expected = "sha256=" + hex_digest(self.fb_secret, request.body)
         return same(expected, request.headers.get("X-Hub-Signature-256"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -4,10 +4,8 @@ Rasa's connectors check signatures inside their handlers, each its own way (Face
 the old SHA-1 header, Slack answering 400, Twilio and Telegram not at all). A request
 middleware on the connector's blueprint runs before any handler: a POST to /webhook whose
 signature doesn't verify gets 403 and never reaches Rasa, so nothing is processed and
-nothing is sent.
+nothing is sent. The signatures themselves are made and compared by common/signing.py.
 """
-import hashlib
-import hmac
 import logging
 from typing import Callable, Optional, Text
 
@@ -41,12 +39,3 @@ def require_signature(blueprint: Blueprint, channel: Text, verify: Callable[[Req
         return response.json({"error": "bad_signature", "channel": channel}, status=403)
 
     return blueprint
-
-
-def hmac_hex(secret: Text, message: bytes, digest=hashlib.sha256) -> Text:
-    return hmac.new(secret.encode("utf-8"), message, digest).hexdigest()
-
-
-def same(expected: Text, given: Optional[Text]) -> bool:
-    """Constant-time comparison; a missing header never matches."""
-    return bool(given) and hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))

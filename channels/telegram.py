@@ -19,9 +19,10 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from channels.numbered_choices import numbered_choices
-from channels.signed import require_signature, same
+from channels.signed import require_signature
 from channels.limits import limited
 from channels.switch import SwitchedChannel, setting
+from common.signing import same
 
 logger = logging.getLogger(__name__)
 

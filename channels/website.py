@@ -34,14 +34,13 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from brand.profile import read as brand_profile
 from channels.limits import limited, limits
+# The handoff service's names: the metadata on an agent's message (BotUttered metadata), and the
+# response that hands the conversation back to the assistant (domain.yml).
+from handoff.assistant_contract import AGENT_KEY as AGENT, HANDED_BACK as HAND_BACK
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
-# Set by the handoff service on an agent's message (BotUttered metadata).
-AGENT = "agent"
-# The response that hands the conversation back to the assistant (domain.yml).
-HAND_BACK = "utter_handoff_back"
 # The quick reply the customer's last message answered (channels/website_responses.py).
 ANSWERED = "answered"
 

@@ -3,6 +3,7 @@ delivery worker, in one process."""
 import logging
 import sys
 from datetime import timedelta
+from typing import Tuple
 
 import uvicorn
 
@@ -10,20 +11,36 @@ from handoff import agents
 from handoff.app import create_app
 from handoff.conversations import Conversations
 from handoff.rasa_api import RasaApi
-from handoff.settings import Settings, SettingsError
+from handoff.settings import Settings, SettingsError, agents_tool
 from handoff.store import connect
+from handoff.tools.base import AgentTool
 from handoff.tools.registry import tool_named
 from handoff.worker import Worker, start
 
 DEMO_AGENT = ("maria", "Maria")
 
 
+def configured() -> Tuple[Settings, AgentTool]:
+    """The settings and the agents' tool, or one SettingsError naming every problem with both."""
+    problems = []
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        problems += error.problems
+    try:
+        tool = tool_named(*agents_tool())
+    except SettingsError as error:
+        problems += error.problems
+    if problems:
+        raise SettingsError(*problems)
+    return settings, tool
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines hold Rasa's token
     try:
-        settings = Settings.from_environment()
-        tool = tool_named(settings.tool, settings.tool_settings)
+        settings, tool = configured()
     except SettingsError as error:
         print(f"The handoff service can't start: {error}", file=sys.stderr)
         return 2

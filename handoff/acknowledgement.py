@@ -10,13 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Dict, Optional
 
+from handoff.assistant_contract import CLOSED, HANDOFF_BACK_WHEN, HANDOFF_STATE, HANDOFF_WAIT, OPEN
 from handoff.wording import WORDING
-
-# The intent of a request for a person, typed ("can I talk to someone") or tapped.
-PERSON_REQUEST = "human_handoff"
-# What the assistant told the customer when the handoff opened (domain.yml's slots).
-WAIT_SLOTS = ("handoff_state", "handoff_wait", "handoff_back_when")
-OPEN, CLOSED = "open", "closed"
 
 
 @dataclass(frozen=True)
@@ -27,9 +22,10 @@ class WaitTold:
 
     @classmethod
     def from_slots(cls, slots: Dict[str, Any]) -> "WaitTold":
-        minutes = str(slots.get("handoff_wait") or "")
-        return cls(slots.get("handoff_state"), int(minutes) if minutes.isdigit() else None,
-                   slots.get("handoff_back_when") or None)
+        """From the slots the assistant set (assistant_contract.SLOTS_READ)."""
+        minutes = str(slots.get(HANDOFF_WAIT) or "")
+        return cls(slots.get(HANDOFF_STATE), int(minutes) if minutes.isdigit() else None,
+                   slots.get(HANDOFF_BACK_WHEN) or None)
 
 
 def due(asked_at: datetime, last_acknowledged_at: Optional[datetime], every: timedelta) -> bool:

@@ -2,7 +2,6 @@
 token), the agents' tool calls back (its signature checked by its adapter), and agents use the
 reference desk (login, then a session cookie)."""
 import hashlib
-import hmac
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from common import bearer
 from handoff import agents, desk_view
 from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
 from handoff.settings import Settings
@@ -80,7 +80,7 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
             yield session
 
     def assistant(authorization: str = Header("")) -> None:
-        if not hmac.compare_digest(authorization.encode(), f"Bearer {settings.api_token}".encode()):
+        if not bearer.authorised(authorization, settings.api_token):
             raise HTTPException(401, "a valid bearer token is required")
 
     def agent(request: Request, session: Session = Depends(database, scope="function")) -> DeskSession:

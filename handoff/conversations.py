@@ -1,12 +1,34 @@
-"""What is said while a person has the conversation, read from Rasa's own record of it: the SQL
-tracker store's `events` table (SQLite by default, PostgreSQL when scaled out). Reading the
-store Rasa already writes costs the conversation nothing; an event broker would copy every
-event of every conversation for this one reader.
+"""How the handoff service reads the conversations a person holds: the one module of the
+service that touches Rasa's storage (handoff/tests/test_worker.py checks that no other does).
+The rest of the service sees only this interface:
 
-Both sides are read: what the customer writes (for the agent), and what the assistant tells
-the customer after the handoff opened (the wait it promised), so the agent reads the
-conversation as the customer saw it. The tracker is the one record of both; the ticket the
-action server sends holds the conversation up to the handoff only."""
+    conversations = Conversations(settings.tracker_db_url)
+    position = conversations.last_event_id()          # a cursor: where reading starts
+    conversations.said_after(position, {"conv-1"})    # -> [Said(...)], oldest first
+    conversations.slots("conv-1", SLOTS_READ)         # -> {"handoff_state": "open", ...}
+
+Both sides are read: what the customer writes (for the agent), and what the assistant tells the
+customer after the handoff opened (the wait it promised), so the agent reads the conversation as
+the customer saw it. The tracker is the one record of both; the ticket the action server sends
+holds the conversation up to the handoff only. What the service writes goes the other way,
+through Rasa's HTTP API (handoff/rasa_api.py), so that Rasa runs it and sends it to the channel.
+
+Why the tracker store and not Rasa's HTTP API or an event broker: the HTTP API has no "what was
+said since" across conversations. GET /conversations/<id>/tracker answers with one
+conversation's whole tracker, every event since it began; following each held conversation
+twice a second that way would have the Rasa servers that answer customers load and serialise
+whole trackers (and start a session in any they don't know yet), with no cursor to read on
+from. An event broker would need a broker in every deployment and copy every event of every
+conversation for this one reader. The store is what Rasa writes anyway, shared by every replica
+(SQLite by default, PostgreSQL when scaled out), and its events' ids are a cursor: one indexed
+query a round reads the held conversations' new messages, and costs the conversations nothing.
+
+The price is reading a table Rasa owns: rasa.core.tracker_store.SQLTrackerStore's `events`
+(Rasa 3.6, as requirements/rasa.lock pins it; stores/tracker_store.py is the project's
+subclass), by these columns only: id, sender_id, type_name ('user', 'bot', 'slot'),
+action_name (a slot event's slot) and data (the event as JSON). A Rasa upgrade that changes
+them changes this module alone; handoff/tests/test_worker.py creates the table as Rasa does.
+"""
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,7 +37,7 @@ from typing import Any, Collection, Dict, List, Optional
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from handoff.rasa_api import AGENT_KEY, NOTICE_KEY
+from handoff.assistant_contract import AGENT_KEY, NOTICE_KEY
 from handoff.wording import WORDING
 
 # Rows are re-read this far back: with several Rasa servers writing, a lower id can commit
@@ -55,6 +77,9 @@ def _assistant_words(event: Dict[str, Any]) -> Optional[str]:
 
 
 class Conversations:
+    """The conversations in Rasa's tracker store, read only. A store Rasa hasn't created yet
+    reads as empty."""
+
     def __init__(self, tracker_db_url: str):
         self._engine = create_engine(tracker_db_url)
 
@@ -96,6 +121,8 @@ class Conversations:
         return {name: json.loads(data).get("value") for name, data in rows}
 
     def last_event_id(self) -> int:
+        """The position of the newest event of any conversation (0 for none): said_after(it)
+        reads what is said from now on."""
         try:
             with self._engine.connect() as connection:
                 return connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM events")).scalar_one()

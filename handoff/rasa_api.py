@@ -3,19 +3,15 @@ acknowledgement) to the customer on the channel they last wrote from, and the co
 handed back to the assistant.
 
 Rasa runs with --enable-api and --auth-token; the token goes in the `token` query parameter,
-as Rasa expects. One error type, RasaError, for every failure.
+as Rasa expects. One error type, RasaError, for every failure. The slots, values, response
+and metadata it uses are the assistant's contract (handoff/assistant_contract.py).
 """
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import httpx
 
-# Sent with an agent's message (BotUttered metadata): the widget shows who is answering.
-AGENT_KEY = "agent"
-# Sent with the service's own message to the customer (an acknowledgement): it is stored
-# already, so reading the conversation back (handoff/conversations.py) skips it, as it skips
-# agents' messages.
-NOTICE_KEY = "handoff_notice"
+from handoff.assistant_contract import AGENT_KEY, HANDED_BACK, HANDOFF_AGENT, HANDOFF_OUTCOME, HANDOFF_STATE, NOTICE_KEY
 
 
 class RasaError(Exception):
@@ -60,14 +56,14 @@ class RasaApi:
 
     def hand_back(self, conversation_id: str, outcome: str, agent_name: Optional[str]) -> None:
         """Resumes the assistant (ConversationResumed) and has it say so: utter_handoff_back
-        asks whether the problem was solved. Then call listen()."""
+        asks whether the problem was solved. `outcome`: RESOLVED or GIVEN_BACK. Then call listen()."""
         self._events(conversation_id, [
             {"event": "resume"},
-            {"event": "slot", "name": "handoff_outcome", "value": outcome},
-            {"event": "slot", "name": "handoff_agent", "value": agent_name or "Our support team"},
-            {"event": "slot", "name": "handoff_state", "value": None},
+            {"event": "slot", "name": HANDOFF_OUTCOME, "value": outcome},
+            {"event": "slot", "name": HANDOFF_AGENT, "value": agent_name or "Our support team"},
+            {"event": "slot", "name": HANDOFF_STATE, "value": None},
         ])
-        self._post(f"/conversations/{_path(conversation_id)}/execute", {"name": "utter_handoff_back"},
+        self._post(f"/conversations/{_path(conversation_id)}/execute", {"name": HANDED_BACK},
                    output_channel="latest")
 
     def listen(self, conversation_id: str) -> None:

@@ -2,21 +2,11 @@
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, Tuple
+
+from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed: the service does not start."""
-
-
-def _required(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise SettingsError(f"{name} is not set")
-    return value
-
 
 # Each agents' tool's variables: CHATWOOT_BASE_URL is the Chatwoot adapter's base_url.
 TOOL_PREFIXES = {"chatwoot": "CHATWOOT_", "zendesk": "ZENDESK_", "webhook": "HANDOFF_WEBHOOK_"}
@@ -25,6 +15,14 @@ TOOL_PREFIXES = {"chatwoot": "CHATWOOT_", "zendesk": "ZENDESK_", "webhook": "HAN
 def agents_file() -> Path:
     """The reference desk's agents (handoff/agents.py)."""
     return Path(os.environ.get("HANDOFF_AGENTS_FILE", ROOT / "var" / "desk-agents.yml"))
+
+
+def agents_tool() -> Tuple[str, Dict[str, str]]:
+    """HANDOFF_TOOL, and the variables with that tool's prefix by the adapter's names
+    (CHATWOOT_BASE_URL -> base_url); handoff/tools/registry.py builds the tool from them."""
+    tool = os.environ.get("HANDOFF_TOOL", "desk")
+    prefix = TOOL_PREFIXES.get(tool)
+    return tool, {k[len(prefix):].lower(): v for k, v in os.environ.items() if prefix and k.startswith(prefix)}
 
 
 @dataclass(frozen=True)
@@ -49,20 +47,27 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> "Settings":
-        tool = os.environ.get("HANDOFF_TOOL", "desk")
-        prefix = TOOL_PREFIXES.get(tool)
-        tool_settings = {k[len(prefix):].lower(): v for k, v in os.environ.items() if prefix and k.startswith(prefix)}
+        env = Environment()  # every problem at once: one restart to fix them
+        api_token = env.required("HANDOFF_API_TOKEN", "the token the action server sends to open a handoff")
+        rasa_url = env.required("RASA_URL", "the Rasa server's HTTP API, which takes agents' messages to customers")
+        rasa_token = env.required("RASA_API_TOKEN", "the token of the Rasa server's HTTP API (--auth-token)")
+        tracker_db_url = env.required("TRACKER_DB_URL", "the Rasa server's tracker store, read for what customers write")
+        port = env.whole_number("HANDOFF_PORT", 8090)
+        poll_s = env.number("HANDOFF_POLL_S", 0.5)
+        acknowledge_every_min = env.number("HANDOFF_ACKNOWLEDGE_EVERY_MIN", 5.0)
+        env.check()
+        tool, tool_settings = agents_tool()
         return cls(
-            host=os.environ.get("HANDOFF_HOST", "127.0.0.1"),
-            port=int(os.environ.get("HANDOFF_PORT", "8090")),
-            database_url=os.environ.get("HANDOFF_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'handoff.db'}"),
-            api_token=_required("HANDOFF_API_TOKEN"),
-            rasa_url=_required("RASA_URL").rstrip("/"),
-            rasa_token=_required("RASA_API_TOKEN"),
-            tracker_db_url=_required("TRACKER_DB_URL"),
+            host=env.get("HANDOFF_HOST", "127.0.0.1"),
+            port=port,
+            database_url=env.get("HANDOFF_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'handoff.db'}"),
+            api_token=api_token,
+            rasa_url=rasa_url.rstrip("/"),
+            rasa_token=rasa_token,
+            tracker_db_url=tracker_db_url,
             tool=tool,
             tool_settings=tool_settings,
             agents_file=agents_file(),
-            poll_s=float(os.environ.get("HANDOFF_POLL_S", "0.5")),
-            acknowledge_every_min=float(os.environ.get("HANDOFF_ACKNOWLEDGE_EVERY_MIN", "5")),
+            poll_s=poll_s,
+            acknowledge_every_min=acknowledge_every_min,
         )

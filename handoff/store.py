@@ -11,11 +11,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-# Handoff.status
+from handoff.assistant_contract import GIVEN_BACK, RESOLVED
+
+# Handoff.status; an ended one's (RESOLVED, GIVEN_BACK) is the outcome the assistant is told.
 WAITING = "waiting"  # no agent has answered yet
 ACTIVE = "active"  # an agent is answering
-RESOLVED = "resolved"
-GIVEN_BACK = "given_back"
 OPEN_STATUSES = (WAITING, ACTIVE)
 
 # Message.direction

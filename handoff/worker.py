@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff import acknowledgement
+from handoff.assistant_contract import PERSON_REQUEST, SLOTS_READ
 from handoff.conversations import ASSISTANT, LIMIT, Conversations, Said
 from handoff.rasa_api import RasaApi, RasaError
 from handoff.service import ticket_of
@@ -91,14 +92,14 @@ class Worker:
     def _acknowledge(self, session: Session, handoff: Handoff, said: Said) -> None:
         """A second request for a person, while none has answered, gets an answer (delivered
         like an agent's message, below): at most one every `acknowledge_every`."""
-        if said.intent != acknowledgement.PERSON_REQUEST or handoff.status != WAITING:
+        if said.intent != PERSON_REQUEST or handoff.status != WAITING:
             return
         last = aware(session.scalar(select(func.max(Message.created_at)).where(
             Message.handoff_id == handoff.id, Message.direction == ACKNOWLEDGEMENT)))
         if not acknowledgement.due(said.at, last, self.acknowledge_every):
             return
         told = acknowledgement.WaitTold.from_slots(
-            self.conversations.slots(handoff.conversation_id, acknowledgement.WAIT_SLOTS))
+            self.conversations.slots(handoff.conversation_id, SLOTS_READ))
         session.add(Message(handoff_id=handoff.id, direction=ACKNOWLEDGEMENT, source_id=f"ack-{said.message_id}",
                             text=acknowledgement.acknowledgement(told, aware(handoff.created_at), said.at),
                             created_at=said.at))

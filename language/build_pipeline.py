@@ -1,4 +1,5 @@
-"""Builds the assistant's spaCy pipeline from language/entity_patterns.yml.
+"""Builds the assistant's spaCy pipeline from language/entity_patterns.yml and the order-number
+and e-mail forms every service shares (common/identifiers.py).
 
 A blank English pipeline (no downloaded model) with:
 - tokenizer rules that split order numbers glued to words ("order40512345", "#40512345");
@@ -6,7 +7,8 @@ A blank English pipeline (no downloaded model) with:
   same features as "ship" and "label";
 - an entity ruler for order_id, email, carrier and device.
 
-Rasa's SpacyNLP loads the result by path (config.yml).
+Rasa's SpacyNLP loads the result by path (config.yml). Run from the repository's root:
+`python -m language.build_pipeline --out build/spacy-en` (make train does).
 """
 import argparse
 import shutil
@@ -15,6 +17,8 @@ from pathlib import Path
 import spacy
 import yaml
 from spacy.util import compile_infix_regex, compile_prefix_regex
+
+from common.identifiers import EMAIL, ORDER_NUMBER_FORM, ORDER_NUMBER_VALUE, whole
 
 HERE = Path(__file__).parent
 
@@ -27,13 +31,12 @@ def _plural(word: str) -> str:
     return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
 
 
-def order_id_patterns(spec: dict) -> list:
-    digits = spec["digits"]
-    return [{"label": "order_id", "pattern": [{"TEXT": {"REGEX": rf"^\d{{{digits}}}$"}}]}]
+def order_id_patterns() -> list:
+    return [{"label": "order_id", "pattern": [{"TEXT": {"REGEX": ORDER_NUMBER_VALUE}}]}]
 
 
 def email_patterns() -> list:
-    return [{"label": "email", "pattern": [{"LIKE_EMAIL": True}]}]
+    return [{"label": "email", "pattern": [{"TEXT": {"REGEX": whole(EMAIL)}}]}]
 
 
 def carrier_patterns(spec: dict) -> list:
@@ -68,8 +71,7 @@ def build(out: Path) -> None:
     nlp = spacy.blank("en")
 
     # "#40512345" is already split by spaCy's prefixes; also split digits glued to letters.
-    digits = spec["order_id"]["digits"]
-    infixes = list(nlp.Defaults.infixes) + [rf"(?<=[A-Za-z])(?=\d{{{digits}}}\b)"]
+    infixes = list(nlp.Defaults.infixes) + [rf"(?<=[A-Za-z])(?={ORDER_NUMBER_FORM}\b)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     prefixes = list(nlp.Defaults.prefixes) + [r"#"]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
@@ -78,7 +80,7 @@ def build(out: Path) -> None:
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     nlp.initialize()
     ruler.add_patterns(
-        order_id_patterns(spec["order_id"])
+        order_id_patterns()
         + email_patterns()
         + carrier_patterns(spec["carrier"])
         + device_patterns(spec["device"])

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from common.identifiers import ORDER_NUMBER_VALUE
 from shop import order_pages
 from shop.order_pages import template
 from shop.settings import Settings
@@ -171,7 +172,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, names["orders"], order_pages.account(names, customers[customer_id], orders))
 
     @app.get("/orders/{number}", response_class=HTMLResponse)
-    def order_details(request: Request, number: str = PathParam(pattern=r"^\d{8}$")):
+    def order_details(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE)):
         customer_id = logged_in(request)
         if not customer_id:
             return RedirectResponse("/login", status_code=303)
@@ -210,7 +211,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, "All set for your return", order_pages.return_confirmation(names, found, reason))
 
     @app.get("/orders/{number}/seller", response_class=HTMLResponse)
-    def seller_message(request: Request, number: str = PathParam(pattern=r"^\d{8}$"), about: str = ""):
+    def seller_message(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE), about: str = ""):
         customer_id = logged_in(request)
         if not customer_id:
             return RedirectResponse("/login", status_code=303)
@@ -223,7 +224,7 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, f"Order #{number}", order_pages.seller_message(names, order, about == "help"))
 
     @app.post("/orders/{number}/seller", response_class=HTMLResponse)
-    def seller_message_not_sent(request: Request, number: str = PathParam(pattern=r"^\d{8}$")):
+    def seller_message_not_sent(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE)):
         if not logged_in(request):
             return RedirectResponse("/login", status_code=303)
         content = template("notice").substitute(

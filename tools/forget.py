@@ -17,23 +17,24 @@ import argparse
 import base64
 import json
 import os
-import re
 import sys
 import time
 from typing import Iterable, List, Set
 
 import sqlalchemy as sa
 
+from common.identifiers import TOKEN
 from tools.services import ROOT
-
-_JWT = re.compile(r"eyJ[\w-]+\.(eyJ[\w-]+)\.[\w-]*")
 
 
 def _token_subjects(text: str) -> Set[str]:
     """`sub` of every JWT in the text (read, not verified: we are deleting, not trusting); for
     conversations stored with their tokens, before the tracker store dropped them."""
     subjects = set()
-    for payload in _JWT.findall(text):
+    for token in TOKEN.findall(text):
+        payload = token.split(".")[1]
+        if not payload.startswith("eyJ"):  # not a JSON object: no claims
+            continue
         try:
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             subjects.add(str(claims.get("sub", "")))

@@ -5,6 +5,7 @@ and writes its log to a file; a service that dies while starting is reported wit
 of its log.
 """
 import os
+import re
 import secrets
 import signal
 import socket
@@ -25,16 +26,25 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 # Where `make run` keeps the development secrets it generated (never in the repository).
 SECRETS_FILE = ROOT / "var" / "secrets.env"
 SECRET_VARIABLES = ("ORDERS_API_TOKEN", "CUSTOMER_TOKEN_SECRET", "SHOP_SESSION_SECRET")
-# credentials.yml reads these for the messaging channels (channels/, docs/channels.md); Rasa
-# refuses an unset ${VARIABLE}, and an empty one keeps its channel off.
-MESSAGING_VARIABLES = (
-    "TELEGRAM_ACCESS_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN",
-    "TELEGRAM_API_URL",
-    "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN", "FACEBOOK_API_URL",
-    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
-    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SMS_NUMBER", "TWILIO_SMS_WEBHOOK_URL",
-    "TWILIO_WHATSAPP_NUMBER", "TWILIO_WHATSAPP_WEBHOOK_URL", "TWILIO_API_URL",
-)
+CREDENTIALS = ROOT / "credentials.yml"
+
+
+def messaging_variables(credentials: Path = CREDENTIALS) -> Tuple[str, ...]:
+    """The ${VARIABLES} credentials.yml reads for the messaging channels (channels/,
+    docs/channels.md), in order: those of its channels.* sections but the website's and REST's,
+    which are always on. credentials.yml is their one list (defaults.mk reads it too); Rasa
+    refuses an unset ${VARIABLE}, and an empty one keeps its channel off."""
+    found: List[str] = []
+    messaging = False
+    for line in credentials.read_text().splitlines():
+        if line[:1] not in ("", " ", "#"):  # a section
+            messaging = line.startswith("channels.") and not line.startswith(("channels.website.", "channels.rest."))
+        elif messaging and not line.lstrip().startswith("#"):
+            found += [name for name in re.findall(r"\$\{(\w+)\}", line) if name not in found]
+    return tuple(found)
+
+
+MESSAGING_VARIABLES = messaging_variables()
 
 
 class ServiceError(RuntimeError):

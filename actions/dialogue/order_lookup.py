@@ -10,12 +10,12 @@ from rasa_sdk import Tracker
 from actions import checklist
 from actions.dialogue.tracker_reading import Said, latest_metadata, latest_said
 from actions.identity import IdentityError, TokenSettings, verified_customer
-from actions.log_redaction import ORDER_NUMBER
 from actions.named_orders import things_of
 from actions.order_conversation import LIST_ORDERS, PROOF, VERIFY, Facts, Meant, State, Step, may_see, order_meant
 from actions.orders_client import NOT_FOUND, Order, OrdersClient, OrdersError
 from actions.replies import email_in, order_number_in, order_number_reply, postcode_in_reply
 from actions.settings import SETTINGS
+from common.identifiers import is_order_number
 
 # The response that says the order conversation's steps.
 ORDER_RESPONSE = "utter_order_status"
@@ -72,7 +72,7 @@ def conversation_facts(tracker: Tracker, said: Optional[Said] = None) -> Facts:
     asked = state.question_for(said.turn)
     digits = order_number_reply(said.text)  # "4051 2351", or a mistyped number: never a postcode
     number = said.entity("order_id") or order_number_in(said.text) or (
-        digits if digits and len(digits) == 8 else None)
+        digits if digits and is_order_number(digits) else None)
     email = said.entity("email") or email_in(said.text)
     return Facts(
         intent=said.intent,
@@ -118,7 +118,7 @@ async def meant_visible_order(tracker: Tracker, remembered: Optional[Text] = Non
     which order that is; (None, None) when the backend can't say. remembered: the order to
     take when the message names none, instead of the conversation's (an order number only)."""
     facts = conversation_facts(tracker)
-    if remembered and ORDER_NUMBER.fullmatch(remembered) and remembered != facts.remembered:
+    if is_order_number(remembered) and remembered != facts.remembered:
         facts = replace(facts, state=replace(facts.state, order=remembered, things=()))
     try:
         if facts.customer and not facts.number_given:

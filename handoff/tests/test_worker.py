@@ -10,6 +10,7 @@ import time
 import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -748,3 +749,23 @@ def test_an_adapters_bug_with_one_handoff_holds_up_no_other(world):
     assert handoff_of(world, broken)[0].external_id is None and "KeyError" in handoff_of(world, broken)[0].last_error
     handoff, [message] = handoff_of(world, fine)
     assert handoff.external_id == fine and message.delivered_at is not None
+
+
+# -- The one reader of Rasa's storage ------------------------------------------------------------
+
+def test_only_conversations_reads_rasas_tracker_store():
+    """handoff/conversations.py is the service's interface to what customers write: no other
+    module queries Rasa's tables or opens its store (settings and __main__ only pass the URL)."""
+    service = Path(__file__).resolve().parent.parent
+    rasa_tables = re.compile(r"(?i)\b(?:from|into|update|join)\s+events\b|Table\(\s*['\"]events['\"]")
+    readers, connects = [], []
+    for path in service.rglob("*.py"):
+        if "tests" in path.relative_to(service).parts:
+            continue
+        source = path.read_text()
+        if rasa_tables.search(source):
+            readers.append(path.name)
+        if "tracker_db_url" in source:
+            connects.append(path.name)
+    assert readers == ["conversations.py"]
+    assert sorted(connects) == ["__main__.py", "conversations.py", "settings.py"]

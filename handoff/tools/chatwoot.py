@@ -18,10 +18,11 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import httpx
 
+from common import signing
 from handoff.ticket_text import ticket_text
 from handoff.tools.base import (AGENT_MESSAGE, RESOLVED, AgentEvent, CustomerMessage, SignatureError,
                                 Ticket, ToolError)
-from handoff.tools.http import check_fresh, check_same, hmac_sha256, unix_time
+from handoff.tools.http import check_fresh, check_same, unix_time
 
 
 class ChatwootTool:
@@ -143,7 +144,7 @@ class ChatwootTool:
         if not timestamp or not signature:
             raise SignatureError("Chatwoot callback without X-Chatwoot-Signature and X-Chatwoot-Timestamp")
         sent_at = unix_time(timestamp, "X-Chatwoot-Timestamp")
-        check_same("sha256=" + hmac_sha256(self._secret, timestamp.encode() + b"." + body).hex(), signature)
+        check_same("sha256=" + signing.hex_digest(self._secret, timestamp.encode() + b"." + body), signature)
         # Chatwoot sends a fresh timestamp with every delivery attempt; older ones are replays.
         check_fresh(sent_at)
 

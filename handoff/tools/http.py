@@ -1,22 +1,20 @@
 """What every HTTP adapter shares: one call that turns any failure into ToolError, the
-pieces of an HMAC signature check (digest, constant-time compare, 5-minute freshness), and
-reading a callback's body as a JSON object.
+pieces of an HMAC signature check as SignatureError (common/signing.py makes and compares the
+signatures: digest, constant-time compare, 5-minute window), and reading a callback's body as
+a JSON object.
 
 Adapters never retry: the service queues a failed call and tries it again later, so a
 ToolError only has to say whether trying again can help (`retry`) and what went wrong,
 without the credentials (messages end up in logs).
 """
-import hashlib
-import hmac
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, Dict, Iterable, Optional
 
 import httpx
 
+from common import signing
 from handoff.tools.base import SignatureError, ToolError
-
-TOLERANCE = timedelta(minutes=5)  # how old (or how far ahead) a signed timestamp may be
 
 # 408 and 429 say "later"; 409 is a conflict with a concurrent update (Zendesk answers it when
 # two updates of one ticket collide): the same call can succeed a moment later.
@@ -52,33 +50,26 @@ def _scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def hmac_sha256(secret: str, message: bytes) -> bytes:
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
-
-
 def check_same(expected: str, given: Optional[str]) -> None:
     """Constant-time compare, so a forger cannot learn the signature byte by byte."""
-    if not given or not hmac.compare_digest(expected.encode("ascii"), given.strip().encode("ascii", "replace")):
+    if not signing.same(expected, given.strip() if given else given):
         raise SignatureError("bad signature")
 
 
 def check_fresh(sent_at: datetime, now: Optional[datetime] = None) -> None:
-    """Refuses a signature older (or further ahead) than TOLERANCE: a captured callback
+    """Refuses a signature older (or further ahead) than signing.WINDOW: a captured callback
     cannot be replayed later."""
-    now = now or datetime.now(timezone.utc)
-    if abs(now - sent_at) > TOLERANCE:
+    if not signing.fresh(sent_at, now):
         raise SignatureError("signature timestamp outside the 5-minute window")
 
 
 def unix_time(stamp: str, header: str) -> datetime:
     """A signature's timestamp header in Unix seconds, as a time; anything else (not digits,
     or a number no calendar holds) is a bad signature, not a server error."""
-    try:
-        if stamp.isascii() and stamp.isdigit():
-            return datetime.fromtimestamp(int(stamp), timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        pass
-    raise SignatureError(f"missing or unreadable {header}")
+    sent_at = signing.unix_time(stamp)
+    if sent_at is None:
+        raise SignatureError(f"missing or unreadable {header}")
+    return sent_at
 
 
 def json_object(body: bytes, what: str) -> Dict[str, Any]:

@@ -25,7 +25,11 @@ def tool_named(name: str, settings: Dict[str, str]) -> AgentTool:
     for key, value in settings.items():
         if key in parameters and key != "client":
             kind = parameters[key].annotation
-            known[key] = kind(value) if kind in (int, float) else value
+            try:
+                known[key] = kind(value) if kind in (int, float) else value
+            except ValueError:
+                raise SettingsError(f"{TOOL_PREFIXES[name]}{key.upper()} must be a "
+                                    f"{'whole number' if kind is int else 'number'}, not {value!r}") from None
     try:
         return TOOLS[name](**known)
     except ValueError as error:

@@ -42,16 +42,17 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import httpx
 
+from common import signing
 from handoff.ticket_text import ticket_text
 from handoff.tools.base import AGENT_MESSAGE, GIVEN_BACK, RESOLVED, AgentEvent, CustomerMessage, Ticket
-from handoff.tools.http import call, check_fresh, check_same, hmac_sha256, json_object, unix_time
+from handoff.tools.http import call, check_fresh, check_same, json_object, unix_time
 
 _KINDS = {"agent_message": AGENT_MESSAGE, "resolved": RESOLVED, "given_back": GIVEN_BACK}
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     """The X-Handoff-Signature value for a body sent at `timestamp`."""
-    return "sha256=" + hmac_sha256(secret, timestamp.encode("ascii") + b"." + body).hex()
+    return "sha256=" + signing.hex_digest(secret, timestamp.encode("ascii") + b"." + body)
 
 
 class WebhookTool:

@@ -52,9 +52,10 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import httpx
 
+from common import signing
 from handoff.ticket_text import ticket_text
 from handoff.tools.base import AGENT_MESSAGE, RESOLVED, AgentEvent, CustomerMessage, SignatureError, Ticket, ToolError
-from handoff.tools.http import call, check_fresh, check_same, hmac_sha256, json_object
+from handoff.tools.http import call, check_fresh, check_same, json_object
 
 TAG = "assistant_handoff"
 _DONE = {"solved", "closed"}  # {{ticket.status}} renders the status name, e.g. "Solved"
@@ -164,7 +165,7 @@ class ZendeskTool:
         stamp = headers.get("x-zendesk-webhook-signature-timestamp")
         if not signature or not stamp:
             raise SignatureError("missing Zendesk webhook signature headers")
-        expected = base64.b64encode(hmac_sha256(self._secret, stamp.encode("utf-8") + body)).decode("ascii")
+        expected = base64.b64encode(signing.digest(self._secret, stamp.encode("utf-8") + body)).decode("ascii")
         check_same(expected, signature)
         check_fresh(_when(stamp))
 

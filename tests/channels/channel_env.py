@@ -1,8 +1,10 @@
 """The settings the channel tests give the assistant, and what they expect back from
 domain.yml."""
+import os
 import re
+import subprocess
 import uuid
-from typing import Any, Dict, List
+from typing import Any, Collection, Dict, List
 
 import yaml
 
@@ -49,6 +51,16 @@ def credentials_variables() -> Dict[str, List[str]]:
     return {name: [variable for value in values.values() for variable in re.findall(r"\$\{(\w+)\}", str(value))]
             for name, values in sections.items()
             if name.startswith("channels.") and not name.startswith(("channels.website.", "channels.rest."))}
+
+
+def make_defaults(names: Collection[str]) -> List[str]:
+    """Those of `names` that make's recipes get empty when the shell sets none, written as a
+    default in defaults.mk reads ("NAME ?="): defaults.mk defines them from credentials.yml."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in names and not name.startswith(("MAKE", "MFLAGS"))}
+    recipes = subprocess.run(["make", "-s", "-f", "defaults.mk", "--eval", "environment: ; @env", "environment"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    return [f"{line[:-1]} ?=" for line in recipes.splitlines() if line.endswith("=") and line[:-1] in names]
 
 
 def new_id() -> str:
