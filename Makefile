@@ -53,12 +53,12 @@ python310:
 	@test -n "$(PYTHON310)" || tools/find-python310
 
 # One virtualenv per service, each installed from its pinned lock file.
-$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-nodeps.txt requirements/rasa.lock | python310
+$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-hashed.txt requirements/rasa.lock | python310
 	@echo "==> Rasa server virtualenv ($(RASA_VENV))"
 	@test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
 	@$(RASA_PY) -m pip install -q --upgrade pip wheel $(QUIET_PIP)
 	@$(RASA_PY) -m pip install -q -r requirements/rasa.txt -c requirements/rasa.lock $(QUIET_PIP)
-	@$(RASA_PY) -m pip install -q --no-deps -r requirements/rasa-nodeps.txt -c requirements/rasa.lock $(QUIET_PIP)
+	@$(RASA_PY) -m pip install -q --no-deps --require-hashes -r requirements/rasa-hashed.txt $(QUIET_PIP)
 	@touch $@
 
 $(ACTIONS_VENV)/.installed: requirements/actions.txt requirements/dev.txt requirements/actions.lock | python310
@@ -178,7 +178,7 @@ bench: install browser scaled-packages $(MODEL) $(BENCH_VENV)/.installed
 
 # Re-resolves each dependency set in a scratch virtualenv and pins the result.
 lock: python310
-	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310) requirements/rasa-nodeps.txt
+	@tools/lock requirements/rasa.txt requirements/rasa.lock $(PYTHON310) requirements/rasa-hashed.txt
 	@tools/lock "requirements/actions.txt requirements/dev.txt" requirements/actions.lock $(PYTHON310)
 	@tools/lock requirements/backend.txt requirements/backend.lock $(PYTHON310)
 	@tools/lock requirements/bench.txt requirements/bench.lock $(PYTHON310)

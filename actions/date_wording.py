@@ -24,20 +24,29 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_date_format, get_timezone_location
 
 from actions.deadlines import Deadline, Reason
+from language.languages import load as languages, wording_files
 
 PHRASES_FILE = Path(__file__).with_name("date_phrases.yml")
 
 
 @lru_cache(maxsize=1)
 def _all_phrases() -> Dict[str, dict]:
-    return yaml.safe_load(PHRASES_FILE.read_text())
+    """Each language's phrases: English's in actions/date_phrases.yml, the others' in
+    locale/<code>/date_phrases.yml."""
+    phrases = {}
+    for code, path in wording_files(PHRASES_FILE, "date_phrases.yml").items():
+        if path.exists():
+            data = yaml.safe_load(path.read_text())
+            phrases[code] = data["en"] if code == "en" else data
+    return phrases
 
 
 @lru_cache(maxsize=32)
-def _day_pattern(locale: str) -> str:
-    """The locale's full date format without the year: "EEEE, d MMMM" for en_GB."""
+def _day_pattern(locale: str, with_year: bool = False) -> str:
+    """The locale's full date format, without the year unless asked: "EEEE, d MMMM" for
+    en_GB, "EEEE, d 'de' MMMM" for es (the "de" before the year goes with it)."""
     full = get_date_format("full", locale=locale).pattern
-    return re.sub(r"[,\s]*\by+\b[.,]?", "", full).strip(" ,")
+    return full if with_year else re.sub(r"[,\s]*(?:'[^']*'\s*)?\by+\b[.,]?", "", full).strip(" ,")
 
 
 @dataclass(frozen=True)
@@ -74,12 +83,16 @@ def known_locale(value: Any) -> Optional[str]:
     return str(locale) if locale.language in _all_phrases() else None
 
 
-def reader_from(timezone: Any, locale: Any, fallback: Reader) -> Reader:
+def reader_from(timezone: Any, locale: Any, fallback: Reader, language: Optional[str] = None) -> Reader:
     """The reader as their browser describes them, each of zone and locale only when valid;
-    the fallback's (the order's) otherwise."""
+    the fallback's (the order's) otherwise. language: the conversation's, which the locale
+    must speak (a German customer with an English browser reads German dates): the browser's
+    locale when it is in that language ("fr-BE"), else the language's usual one."""
     zone = known_timezone(timezone)
-    return Reader(zone or fallback.timezone, known_locale(locale) or fallback.locale,
-                  own_clock=bool(zone) or fallback.own_clock)
+    chosen = known_locale(locale) or fallback.locale
+    if language and Locale.parse(chosen).language != language:
+        chosen = known_locale(languages().by_code[language].locale) if language in languages().by_code else chosen
+    return Reader(zone or fallback.timezone, chosen or fallback.locale, own_clock=bool(zone) or fallback.own_clock)
 
 
 @lru_cache(maxsize=64)
@@ -138,7 +151,7 @@ class DateWording:
             return self.phrases["today"]
         if offset == 1:
             return self.phrases["tomorrow"]
-        pattern = _day_pattern(self.locale) + ("" if day.year == self.today.year else " y")
+        pattern = _day_pattern(self.locale, with_year=day.year != self.today.year)
         return format_date(day, pattern, locale=self.locale)
 
     def time(self, moment: time) -> str:

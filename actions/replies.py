@@ -7,6 +7,7 @@ Plain Python. The phrases are data in actions/replies.yml, which support staff e
 order number's and e-mail's forms are those the logs redact (actions/log_redaction.py).
 """
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -14,6 +15,7 @@ from typing import Optional
 import yaml
 
 from actions.identity import postcode_in
+from language.languages import wording_files
 from common.identifiers import EMAIL, ORDER_NUMBER
 
 PATTERNS_FILE = Path(__file__).with_name("replies.yml")
@@ -40,18 +42,26 @@ _HYPHENATED_POSTCODE = re.compile(r"^(?:\d{3}-\d{4}|\d{4}-\d{3}|\d{5}-\d{4})$")
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
-    data = yaml.safe_load(PATTERNS_FILE.read_text())
+    """Every language's phrases together: a customer may answer in another language than the
+    conversation's ("ok", "merci"), and one language's yes is nobody else's no."""
+    data = {name: [] for name in (DOESNT_HAVE, YES, NO, "filler", "upset", "wants_person", "carry_on")}
+    for path in wording_files(PATTERNS_FILE, "replies.yml").values():
+        if path.exists():
+            for name, phrases in yaml.safe_load(path.read_text()).items():
+                data[name] += phrases
     found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE, "upset", "wants_person", "carry_on")}
-    filler = "|".join(re.escape(f) for f in sorted(data["filler"], key=len, reverse=True))
+    filler = "|".join(re.escape(f) for f in sorted(set(data["filler"]), key=len, reverse=True))
     for answer in (YES, NO):
-        phrases = "|".join(re.escape(p) for p in sorted(data[answer], key=len, reverse=True))
+        phrases = "|".join(re.escape(p) for p in sorted(set(data[answer]), key=len, reverse=True))
         found[answer] = re.compile(rf"(?:(?:{filler}) )*(?:{phrases})(?: (?:{filler}|{phrases}))*")
     return found
 
 
 def words(text: Optional[str]) -> str:
-    """The message as the patterns read it: lower case, no apostrophes, one space between words."""
-    plain = _APOSTROPHES.sub("", (text or "").lower())
+    """The message as the patterns read it: lower case, without accents or apostrophes, one
+    space between words ("Où l'ai-je ?" reads "ou lai je")."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))
+    plain = _APOSTROPHES.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
     return re.sub(r"[^a-z0-9@-]+", " ", plain).strip()
 
 

@@ -49,15 +49,37 @@ def _text(value: Any) -> Optional[str]:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def read(path: Union[str, Path, None] = None) -> Profile:
-    """The profile at `path` (default: profile_path()), with every problem named at once."""
-    path = Path(path) if path else profile_path()
+def translation_path(path: Path, language: str) -> Path:
+    """A profile's words in another language: brand.yml's in brand.fr.yml, beside it."""
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
+def _mapping(path: Path) -> Dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise BrandProfileError(f"brand profile {path}: {error}") from error
     if not isinstance(raw, dict):
         raise BrandProfileError(f"brand profile {path}: expected a mapping of settings")
+    return raw
+
+
+def _overridden(base: Dict[str, Any], words: Dict[str, Any]) -> Dict[str, Any]:
+    """The profile with a language's words in place of English's, section by section."""
+    merged = dict(base)
+    for key, value in words.items():
+        merged[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
+
+
+def read(path: Union[str, Path, None] = None, language: Optional[str] = None) -> Profile:
+    """The profile at `path` (default: profile_path()), in `language` when it has a file of
+    words in it (brand.fr.yml: the website's menus and buttons as that country's site names
+    them, the widget's greeting and topics), with every problem named at once."""
+    path = Path(path) if path else profile_path()
+    raw = _mapping(path)
+    if language and translation_path(path, language).exists():
+        raw = _overridden(raw, _mapping(translation_path(path, language)))
     problems: List[str] = []
 
     def section(name: str) -> Dict[str, Any]:
@@ -85,9 +107,9 @@ def read(path: Union[str, Path, None] = None) -> Profile:
     return Profile(names, support, welcome)
 
 
-def load(path: Union[str, Path, None] = None) -> Dict[str, str]:
-    """The profile's names as response variables."""
-    return read(path).names
+def load(path: Union[str, Path, None] = None, language: Optional[str] = None) -> Dict[str, str]:
+    """The profile's names as response variables, in `language` where it has them."""
+    return read(path, language).names
 
 
 def _support(raw: Dict[str, Any], problems: List[str]) -> Support:

@@ -19,6 +19,9 @@ from typing import Any, Awaitable, Callable, Deque, Dict, Text
 import yaml
 from rasa.core.channels.channel import UserMessage
 
+from language.languages import load as load_languages
+from translations.catalogs import translate
+
 LIMITS_FILE = Path(__file__).with_name("limits.yml")
 WINDOW_S = 60
 # Senders remembered at most (the least recently active are forgotten first).
@@ -61,11 +64,16 @@ def limited(on_new_message: OnNewMessage, rates: SenderRates = _RATES) -> OnNewM
     words = limits()
 
     async def handle(message: UserMessage) -> Any:
+        # Refused before NLU reads it: said in the language the channel hints at, if any
+        # (translations/catalogs.py; English otherwise).
+        hint = (message.metadata or {}).get("language") if isinstance(message.metadata, dict) else None
+        language = load_languages().known(hint)
         if len(message.text or "") > words["max_message_characters"]:
             return await message.output_channel.send_text_message(
-                message.sender_id, words["too_long"].format(**words))
+                message.sender_id, translate(words["too_long"], language).format(**words))
         if not rates.allow(message.sender_id):
-            return await message.output_channel.send_text_message(message.sender_id, words["slow_down"])
+            return await message.output_channel.send_text_message(
+                message.sender_id, translate(words["slow_down"], language))
         return await on_new_message(message)
 
     return handle

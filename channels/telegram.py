@@ -115,6 +115,14 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
 
         return webhook
 
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """The language the customer's Telegram app is set to (`language_code`): the hint the
+        conversation's language starts from (language/language_identifier.py)."""
+        update = request.json if isinstance(request.json, dict) else {}
+        sent = update.get("message") or update.get("edited_message") or update.get("callback_query") or {}
+        code = (sent.get("from") or {}).get("language_code") if isinstance(sent, dict) else None
+        return {"language": code} if isinstance(code, str) else None
+
     def get_output_channel(self) -> TelegramMessages:
         # First called by blueprint() at startup, before the server's event loop runs; later
         # (the HTTP API's output_channel=latest) from inside it, where asyncio.run can't go.

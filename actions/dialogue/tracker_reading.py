@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.clarification import Turn
-from actions.date_wording import Reader, known_locale, known_timezone, reader_from
+from actions.date_wording import Reader, known_timezone, reader_from
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Said:
     turn: int  # which of the customer's messages it is, the first being 1
     offered: Tuple[Text, ...]  # the payloads of the buttons offered since their message before
     also_asked: Optional[Text]  # a second question in it (NLU's `also_asked`)
+    language: Optional[Text]  # the conversation's language after it (language/language_identifier.py)
 
     def entity(self, name: Text) -> Optional[Text]:
         return (self.entities.get(name) or (None,))[0]
@@ -42,7 +43,8 @@ def latest_said(tracker: Tracker) -> Said:
     metadata = tracker.events[latest].get("metadata") if users else None
     return Said(text=message.get("text") or "", intent=(message.get("intent") or {}).get("name"),
                 entities=entities, metadata=metadata if isinstance(metadata, dict) else {}, turn=len(users),
-                offered=offered, also_asked=(message.get("also_asked") or {}).get("name"))
+                offered=offered, also_asked=(message.get("also_asked") or {}).get("name"),
+                language=(message.get("language") or {}).get("code"))
 
 
 def _buttons(bot_event: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -92,25 +94,31 @@ def latest_metadata(tracker: Tracker) -> Dict[Text, Any]:
     socket.io `customData`)."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return event.get("metadata") or {}
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
     return {}
 
 
 def latest_reader(tracker: Tracker, fallback: Reader) -> Reader:
     """Who reads the answer: the time zone and locale the widget sent with the latest message
-    (`timezone`, `locale`), each where valid; the fallback's (the order's) otherwise."""
+    (`timezone`, `locale`), each where valid, the locale in the conversation's language; the
+    fallback's (the order's) otherwise."""
     sent = latest_metadata(tracker)
-    if not isinstance(sent, dict):
-        return fallback
-    return reader_from(sent.get("timezone"), sent.get("locale"), fallback)
+    return reader_from(sent.get("timezone"), sent.get("locale"), fallback, conversation_language(tracker))
 
 
 def browser_reader(tracker: Tracker, locale: Text = "en_GB") -> Optional[Reader]:
     """The customer's clock as the widget sent it with the latest message (None when it sent
-    no valid time zone: REST, messaging apps)."""
+    no valid time zone: REST, messaging apps), in the conversation's language."""
     sent = latest_metadata(tracker)
-    zone = known_timezone(sent.get("timezone")) if isinstance(sent, dict) else None
-    return Reader(zone, known_locale(sent.get("locale")) or locale, own_clock=True) if zone else None
+    if not known_timezone(sent.get("timezone")):
+        return None
+    return reader_from(sent.get("timezone"), sent.get("locale"), Reader("UTC", locale), conversation_language(tracker))
+
+
+def conversation_language(tracker: Tracker) -> Optional[Text]:
+    """The language the conversation is in, as the NLU's language identifier left it."""
+    return ((tracker.latest_message or {}).get("language") or {}).get("code")
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:

@@ -1,84 +1,13 @@
-// The widget's own words (the assistant's answers come from domain.yml on the server).
-// Add a language by adding a block; `language` in the config picks it, English otherwise.
+// The widget's own words (the assistant's answers come from the server, in the conversation's
+// language). One file a language in strings/, each with the keys of en.js; `language` in the
+// config (or the page's, or the browser's) picks one, English otherwise.
+import de from "./strings/de.js";
+import en from "./strings/en.js";
+import es from "./strings/es.js";
+import fr from "./strings/fr.js";
+import it from "./strings/it.js";
 
-const STRINGS = {
-  en: {
-    title: "Customer support",
-    subtitle: "Orders, shipping and returns",
-    open: "Open chat",
-    openUnread: (n) => `Open chat, ${n} unread ${n === 1 ? "message" : "messages"}`,
-    close: "Close chat",
-    placeholder: "Type your message…",
-    inputLabel: "Your message",
-    send: "Send",
-    you: "You",
-    assistant: "Assistant",
-    typing: "The assistant is typing…",
-    suggestions: "Suggested replies",
-    humanButton: "Talk to a person",
-    humanMessage: "I'd like to talk to a person",
-    connecting: "Connecting…",
-    reconnecting: "Connection lost. Reconnecting…",
-    offline: "You're offline. Messages will be sent when you're back online.",
-    reconnected: "Connected again.",
-    waiting: "Waiting to send",
-    greeting: "Hi! Ask me about your order, shipping or a return.",
-    assistantSubtitle: (name) => `${name} · usually answers at once`,
-    suggestedTopics: "Suggested topics",
-    helpCentre: "Browse the help centre",
-    newTab: "opens in a new tab",
-    progress: "Order progress",
-    steps: { ordered: "Ordered", confirmed: "Confirmed", shipped: "Shipped", delivered: "Delivered" },
-    stepDone: "done",
-    stepAhead: "not yet",
-    expected: (day) => `expected ${day}`,
-    agentLabel: (name) => `${name}, support team`,
-    personAnswering: (name) => `${name} from our support team is answering you.`,
-    personWaiting: "A person from our support team will answer you here. Anything you write goes to them.",
-    headerWaiting: "Waiting for a person",
-    headerPerson: (name) => `${name} from support is answering`,
-    counter: (length, max) => `${length} / ${max}`,
-    tooLong: (max) => `Too long to send: please shorten your message to ${max} characters.`,
-  },
-  fr: {
-    title: "Service client",
-    subtitle: "Commandes, livraison et retours",
-    open: "Ouvrir le chat",
-    openUnread: (n) => `Ouvrir le chat, ${n} ${n === 1 ? "message non lu" : "messages non lus"}`,
-    close: "Fermer le chat",
-    placeholder: "Écrivez votre message…",
-    inputLabel: "Votre message",
-    send: "Envoyer",
-    you: "Vous",
-    assistant: "Assistant",
-    typing: "L'assistant écrit…",
-    suggestions: "Réponses suggérées",
-    humanButton: "Parler à une personne",
-    humanMessage: "Je voudrais parler à une personne",
-    connecting: "Connexion…",
-    reconnecting: "Connexion perdue. Reconnexion…",
-    offline: "Vous êtes hors ligne. Vos messages partiront dès le retour de la connexion.",
-    reconnected: "Connexion rétablie.",
-    waiting: "En attente d'envoi",
-    greeting: "Bonjour ! Posez-moi vos questions sur une commande, la livraison ou un retour.",
-    assistantSubtitle: (name) => `${name} · répond tout de suite`,
-    suggestedTopics: "Sujets suggérés",
-    helpCentre: "Consulter le centre d'aide",
-    newTab: "s'ouvre dans un nouvel onglet",
-    progress: "Suivi de la commande",
-    steps: { ordered: "Commandée", confirmed: "Confirmée", shipped: "Expédiée", delivered: "Livrée" },
-    stepDone: "fait",
-    stepAhead: "pas encore",
-    expected: (day) => `prévue le ${day}`,
-    agentLabel: (name) => `${name}, service client`,
-    personAnswering: (name) => `${name}, du service client, vous répond.`,
-    personWaiting: "Une personne du service client va vous répondre ici. Tout ce que vous écrivez lui parvient.",
-    headerWaiting: "En attente d'une personne",
-    headerPerson: (name) => `${name}, du service client, vous répond`,
-    counter: (length, max) => `${length} / ${max}`,
-    tooLong: (max) => `Trop long pour être envoyé : raccourcissez votre message à ${max} caractères.`,
-  },
-};
+const STRINGS = { en, fr, de, es, it };
 
 export function stringsFor(language) {
   const base = String(language || "en").toLowerCase().split(/[-_]/)[0];

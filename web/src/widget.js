@@ -43,7 +43,7 @@ export const DEFAULTS = {
   subtitle: null,
   colors: {},               // { primary, onPrimary }
   customerToken: null,      // the shop's signed token for a logged-in customer
-  language: "en",
+  language: null,           // "fr", "de-AT" ...; defaults to the page's <html lang>, else the browser's
   keepHistoryHours: 24,
   humanHandoffPayload: "/human_handoff",
   maxMessageCharacters: 2000, // the server's (channels/limits.yml) until its welcome says
@@ -83,7 +83,10 @@ export class ChatWidget {
   constructor(config) {
     this.config = { ...DEFAULTS, ...config, colors: { ...(config.colors || {}) } };
     this.doc = document;
-    this.t = stringsFor(this.config.language);
+    // The page's language: the widget's own words, and the conversation's first language
+    // (the server goes on in the customer's if they clearly write in another).
+    this.language = this.config.language || document.documentElement.lang || navigator.language || "en";
+    this.t = stringsFor(this.language);
     const storage = this.config.storage || window.localStorage;
     const serverKey = this.config.serverUrl || window.location.origin;
     this.store = new ConversationStore(storage, `support-chat:${serverKey}`,
@@ -95,7 +98,7 @@ export class ChatWidget {
 
   mount() {
     const doc = this.doc;
-    this.host = el(doc, "div", { id: "support-chat", "data-support-chat": "" });
+    this.host = el(doc, "div", { id: "support-chat", "data-support-chat": "", lang: this.t.lang });
     doc.body.append(this.host);
     const shadow = this.host.attachShadow({ mode: "open" });
     if (shadow.adoptedStyleSheets && typeof CSSStyleSheet.prototype.replaceSync === "function") {
@@ -476,7 +479,7 @@ export class ChatWidget {
         message: message.payload,
         session_id: this.store.state.sessionId,
         customData: {
-          customer_token: this.config.customerToken || undefined, language: this.config.language,
+          customer_token: this.config.customerToken || undefined, language: this.language,
           // Answers say times in the customer's zone and locale, like the timestamps here.
           timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, locale: navigator.language,
         },
@@ -595,7 +598,7 @@ export class ChatWidget {
     });
     this.socket.on("connect", () => {
       this.sessionConfirmed = false;
-      this.socket.emit("session_request", { session_id: this.store.state.sessionId });
+      this.socket.emit("session_request", { session_id: this.store.state.sessionId, language: this.language });
     });
     this.socket.on("session_confirm", (sessionId) => {
       const id = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;

@@ -1,0 +1,30 @@
+"""A fitted TF-IDF vectorizer and logistic regression, stored as plain arrays and JSON: not
+pickle (unsafe to load) nor skops (importing it turns the root logger down to WARNING,
+silencing the servers' own start-up lines). The intent classifier and the language
+identifier keep theirs this way."""
+import json
+from pathlib import Path
+from typing import Any, Tuple
+
+import numpy as np
+
+
+def save(directory: Path, name: str, vectorizer: Any, classifier: Any) -> None:
+    np.savez(directory / f"{name}.npz", idf=vectorizer.idf_, coef=classifier.coef_,
+             intercept=classifier.intercept_, classes=np.array([str(c) for c in classifier.classes_]))
+    vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+    (directory / f"{name}.vocabulary.json").write_text(json.dumps(vocabulary))
+
+
+def restore(directory: Path, name: str, vectorizer: Any, C: float) -> Tuple[Any, Any]:
+    """The vectorizer (new, unfitted, with the same settings) and the classifier as saved."""
+    from sklearn.linear_model import LogisticRegression
+
+    arrays = np.load(directory / f"{name}.npz", allow_pickle=False)
+    vectorizer.vocabulary_ = json.loads((directory / f"{name}.vocabulary.json").read_text())
+    vectorizer.idf_ = arrays["idf"]
+    classifier = LogisticRegression(C=C)
+    classifier.coef_, classifier.intercept_ = arrays["coef"], arrays["intercept"]
+    classifier.classes_ = arrays["classes"]
+    classifier.n_features_in_ = arrays["coef"].shape[1]
+    return vectorizer, classifier
