@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from actions.business_calendar import BusinessCalendar
-from brand.profile import DAYS, Support
 from actions.date_wording import DateWording, Reader
 from actions.identity import mask_email
+from actions.settings import SETTINGS
 from actions.situations import Situation
+from brand.profile import DAYS, Support
 from common.identifiers import EMAIL, ORDER_NUMBER, TOKEN
+from language.languages import wording_files
 
-CONFIG_FILE = Path(__file__).with_name("handoff.yml")
+CONFIG_FILE = Path(__file__).with_name("handoff.yml")  # English; the others in locale/<code>/handoff.yml
 
 # Reason codes (actions/handoff.yml says them in words).
 CUSTOMER_ASKED = "customer_asked"
@@ -44,7 +46,9 @@ _IDENTIFIERS = re.compile(f"{ORDER_NUMBER.pattern}|{EMAIL.pattern}")
 
 @lru_cache(maxsize=1)
 def config() -> Dict[str, Any]:
-    return yaml.safe_load(CONFIG_FILE.read_text())
+    """The agents' words, in support's language (SUPPORT_LANGUAGE)."""
+    path = wording_files(CONFIG_FILE, "handoff.yml").get(SETTINGS.support_language, CONFIG_FILE)
+    return yaml.safe_load((path if path.exists() else CONFIG_FILE).read_text())
 
 
 def reason_for(order_situation: Optional[str], missing_package: bool, misunderstood_in_a_row: int) -> str:
@@ -189,11 +193,15 @@ def _customer(who: Who) -> str:
     return words["anonymous"]
 
 
-def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequence[str]) -> str:
-    """The paragraph at the top of the agent's view: who, why, the order, the topics. (The
-    customer's latest message is the desk's to show: they may write more after this.)"""
+def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequence[str],
+            language: Optional[str] = None) -> str:
+    """The paragraph at the top of the agent's view: who, in which language, why, the order,
+    the topics. (The customer's latest message is the desk's to show: they may write more.)"""
     words = config()["summary"]
-    parts = [f"{_customer(who)}.", f"{reason_text(reason)}."]
+    parts = [f"{_customer(who)}."]
+    if language:
+        parts.append(words["language"].format(language=language_name(language)))
+    parts.append(f"{reason_text(reason)}.")
     if order and order.get("number"):
         item, state = order.get("item") or config()["details"]["unknown_item"], _order_state(order)
         parts.append(words["order"].format(order_id=order["number"], order_item=item, order_state=state) if state
@@ -203,14 +211,21 @@ def summary(reason: str, who: Who, order: Optional[Dict[str, Any]], topics: Sequ
     return " ".join(parts)
 
 
-def details(who: Who, order: Optional[Dict[str, Any]]) -> List[Tuple[str, str]]:
+def language_name(code: str) -> str:
+    """A language's name as support reads it ("French", "français")."""
+    return config()["languages"].get(code, code)
+
+
+def details(who: Who, order: Optional[Dict[str, Any]], language: Optional[str] = None) -> List[Tuple[str, str]]:
     """The facts under the summary, each a label and its value in words: who the customer is,
-    what they proved, the order and what the assistant computed about it."""
+    what they proved, their language, the order and what the assistant computed about it."""
     words, labels = config()["details"], config()["order_facts"]
     proved = {LOGGED_IN: words["proved_logged_in"], ANONYMOUS: words["proved_nothing"],
               VERIFIED: words["proved_verified"].format(order_id=who.verified_order)}[who.status]
     facts = [(words["customer"], who.name if who.status == LOGGED_IN and who.name else words["guest"]),
              (words["proved"], proved)]
+    if language:
+        facts.append((words["language"], language_name(language)))
     if not (order and order.get("number")):
         return facts
     facts.append((words["order"], words["order_value"].format(order_id=order["number"],

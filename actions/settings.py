@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from brand.profile import BrandProfileError, Profile, read as read_brand_profile
+from language.languages import load as load_languages
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class Settings:
     # The handoff service (handoff/): where conversations go to a person.
     handoff_url: str
     handoff_api_token: Optional[str]
+    # The language support's agents work in: what the ticket says about the conversation.
+    support_language: str = "en"
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -49,6 +52,9 @@ class Settings:
             brand = read_brand_profile()
         except BrandProfileError as error:
             env.problem(str(error))
+        support_language = env.get("SUPPORT_LANGUAGE", "en")
+        if not load_languages().known(support_language):
+            env.problem(f"SUPPORT_LANGUAGE={support_language!r}: choose one of {', '.join(load_languages().codes)}")
         env.check()
         return cls(
             orders_api_url=env.get("ORDERS_API_URL", "http://127.0.0.1:8000"),
@@ -61,6 +67,7 @@ class Settings:
             handoff_url=env.get("HANDOFF_URL", "http://127.0.0.1:8090"),
             # Optional: without it, handing over says the team can't be reached.
             handoff_api_token=env.optional("HANDOFF_API_TOKEN"),
+            support_language=load_languages().known(support_language) or "en",
         )
 
 

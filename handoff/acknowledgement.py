@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, Optional
 
 from handoff.assistant_contract import CLOSED, HANDOFF_BACK_WHEN, HANDOFF_STATE, HANDOFF_WAIT, OPEN
-from handoff.wording import WORDING
+from handoff.wording import words_in
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ def due(asked_at: datetime, last_acknowledged_at: Optional[datetime], every: tim
     return last_acknowledged_at is None or asked_at - last_acknowledged_at >= every
 
 
-def acknowledgement(wait: WaitTold, opened_at: datetime, asked_at: datetime) -> str:
-    words = WORDING["acknowledgement"]
+def acknowledgement(wait: WaitTold, opened_at: datetime, asked_at: datetime, language: Optional[str] = None) -> str:
+    """In the customer's language (the ticket's)."""
+    words = words_in(language)["acknowledgement"]
     if wait.state == CLOSED and wait.back_when:
         return words["closed"].format(back_when=wait.back_when)
     if wait.state == OPEN and wait.minutes:

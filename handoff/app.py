@@ -60,6 +60,8 @@ class TicketIn(BaseModel):
     order: Optional[Dict[str, Any]] = None
     topics: List[str] = []
     transcript: List[Line] = Field(default=[], max_length=500)
+    # The customer's language (language/languages.yml): what the service says to them is in it.
+    language: Optional[str] = Field(default=None, max_length=8)
 
 
 class Rating(BaseModel):

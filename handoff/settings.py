@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TOOL_PREFIXES = {"chatwoot": "CHATWOOT_", "zendesk": "ZENDESK_", "webhook": "HANDOFF_WEBHOOK_"}
 
 
+def support_language() -> str:
+    """The language support's agents work in (SUPPORT_LANGUAGE, default English): the desk's
+    words, and the notes Chatwoot and Zendesk get."""
+    return os.environ.get("SUPPORT_LANGUAGE") or "en"
+
+
 def agents_file() -> Path:
     """The reference desk's agents (handoff/agents.py)."""
     return Path(os.environ.get("HANDOFF_AGENTS_FILE", ROOT / "var" / "desk-agents.yml"))

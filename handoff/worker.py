@@ -20,7 +20,7 @@ from handoff.store import (
     aware, due, failed_delivery, is_due, now, holding_conversations, holding_handoff_for,
 )
 from handoff.tools.base import AgentTool, CustomerMessage, ToolError
-from handoff.wording import WORDING
+from handoff.wording import words_in
 
 logger = logging.getLogger(__name__)
 CURSOR = "tracker_events"
@@ -32,7 +32,8 @@ def as_sent(message: Message) -> str:
     """An agent's message as the customer's channel shows it."""
     if message.handoff.channel in SHOWS_AUTHOR:
         return message.text
-    return WORDING["agent_message"].format(name=message.author or "Support", text=message.text)
+    words = words_in(message.handoff.ticket_data().get("language"))
+    return words["agent_message"].format(name=message.author or words["support"], text=message.text)
 
 
 class Worker:
@@ -101,7 +102,8 @@ class Worker:
         told = acknowledgement.WaitTold.from_slots(
             self.conversations.slots(handoff.conversation_id, SLOTS_READ))
         session.add(Message(handoff_id=handoff.id, direction=ACKNOWLEDGEMENT, source_id=f"ack-{said.message_id}",
-                            text=acknowledgement.acknowledgement(told, aware(handoff.created_at), said.at),
+                            text=acknowledgement.acknowledgement(told, aware(handoff.created_at), said.at,
+                                                                     handoff.ticket_data().get("language")),
                             created_at=said.at))
 
     def open_in_tool(self) -> None:

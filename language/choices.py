@@ -5,17 +5,36 @@ button's own title. Channels that can't show buttons list them as "1. Title" lin
 Plain Python (no Rasa imports): the NLU component in numbered_choice_resolver.py applies it.
 """
 import re
-from typing import Dict, List, Optional
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from language.languages import load as languages, plain
 
 MAX_TITLE = 100
-_NUMBER = re.compile(r"(?:#|no\.?|number|option|choice)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
-_ORDINAL = re.compile(r"(?:the\s+)?(first|second|third|fourth|fifth|sixth|last)(?:\s+(?:one|option|choice))?",
-                      re.IGNORECASE)
+_NUMBER = re.compile(r"(?:#|no\.?|nr\.?|n°|number|option|choice|numero|nummer|numéro|número)?\s*(\d{1,2})\s*[.)]?",
+                     re.IGNORECASE)
+# "the second one", "le deuxième", "die zweite", "el segundo", "il secondo": every language's
+# ordinals (language/languages.yml), with the words around them in any of them.
+_AROUND = r"(?:the|le|la|les|l|der|die|das|den|el|los|las|il|lo|gli|i|un|una|uno)"
+_AFTER = r"(?:one|option|choice|choix|bouton|eine|einer|opcion|opzione|scelta)"
 
 
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip(".!").strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _ordinal_pattern() -> Tuple[re.Pattern, Dict[str, int]]:
+    ordinals = languages().ordinals()
+    words = "|".join(sorted(ordinals, key=len, reverse=True))
+    return re.compile(rf"(?:{_AROUND}\s+)?({words})(?:\s+{_AFTER})?"), ordinals
+
+
+def _ordinal(text: str) -> Optional[int]:
+    """The place an ordinal reply names (1, 2 ... or -1 for "the last"), else None."""
+    pattern, ordinals = _ordinal_pattern()
+    match = pattern.fullmatch(plain(text.rstrip(".!?")))
+    return ordinals[match.group(1)] if match else None
 
 
 def chosen_button(reply: str, buttons: List[Dict]) -> Optional[Dict]:
@@ -27,9 +46,9 @@ def chosen_button(reply: str, buttons: List[Dict]) -> Optional[Dict]:
     position = None
     if match := _NUMBER.fullmatch(text):
         position = int(match.group(1))
-    elif match := _ORDINAL.fullmatch(text.rstrip(".!")):
-        word = match.group(1).lower()
-        position = len(buttons) if word == "last" else _ORDINALS[word]
+    else:
+        place = _ordinal(text)
+        position = None if place is None else (len(buttons) if place == -1 else place)
     if position is not None:
         return buttons[position - 1] if 1 <= position <= len(buttons) else None
     titles = [button for button in buttons if _plain(str(button.get("title", ""))) == _plain(text)]

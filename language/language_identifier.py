@@ -126,7 +126,9 @@ class LanguageIdentifier(GraphComponent):
             requested = self._languages.requested(text)
             other = None if requested else unspoken(text, own, general, self._languages)
             code = conversation_language(text, current, hint, mixed, self._languages)
-            message.set(LANGUAGE, {"code": code, "requested": requested, "unspoken": other}, add_to_output=True)
+            detected = max(mixed, key=mixed.get) if mixed else None
+            message.set(LANGUAGE, {"code": code, "detected": detected, "requested": requested, "unspoken": other},
+                        add_to_output=True)
             if requested or other:
                 meant = {"name": CHANGE_LANGUAGE if requested else OTHER_LANGUAGE, "confidence": 1.0}
                 message.set(INTENT, meant, add_to_output=True)

@@ -23,8 +23,10 @@ LOCALE_DIR = Path(__file__).parent.parent / "locale"
 # A message needs this many words of two letters or more before its language can move the
 # conversation's (calibrated on the held-out sets by `make eval`: tools/eval_language.py).
 MIN_WORDS = 2
-# ... and the language identifier this sure of another language.
-MIN_CONFIDENCE = 0.75
+# ... and the language identifier this sure of another language; this sure of one for a first
+# message, with nothing before it (no hint, no earlier message) to go on.
+MIN_CONFIDENCE = 0.7
+FIRST_MIN_CONFIDENCE = 0.5
 # A language the assistant doesn't speak is told from a message of this many words or more,
 # when the project's own model (which knows only the spoken ones) is less sure than this.
 UNSPOKEN_MIN_WORDS = 3
@@ -132,7 +134,7 @@ def conversation_language(text: str, current: Optional[str], hint: Optional[str]
     # Before anything has set the language, one clear word does ("bonjour", "Hallo").
     if confidences and carries_language(text, min_words if started else 1):
         best = max(confidences, key=confidences.get)
-        if confidences[best] >= min_confidence:
+        if confidences[best] >= (min_confidence if started else FIRST_MIN_CONFIDENCE):
             return best
     return base
 

@@ -28,6 +28,9 @@ from typing import Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
+# What declines an out-of-scope message: saying so, asking what they mean, or (written in a
+# language the assistant doesn't speak) naming those it speaks.
+DECLINED = (OUT_OF_SCOPE, FALLBACK, "other_language")
 # Entities the project's held-out sets are annotated with.
 ENTITIES = ("order_id", "email", "carrier", "device")
 CALIBRATION_SET = "test_nlu.yml"
@@ -66,7 +69,7 @@ def customers_see(outcomes: List[Tuple[str, str]]) -> Dict:
         seen["in_scope_asked_to_clarify"] = round(sum(f == FALLBACK for _, f in in_scope) / len(in_scope), 4)
     if out_of_scope:
         seen["out_of_scope_handled"] = round(
-            sum(f in (OUT_OF_SCOPE, FALLBACK) for _, f in out_of_scope) / len(out_of_scope), 4)
+            sum(f in DECLINED for _, f in out_of_scope) / len(out_of_scope), 4)
     return seen
 
 
@@ -122,12 +125,17 @@ async def language_readings(agent, text: str, true: str) -> Dict[str, bool]:
 
     from language.languages import carries_language
 
-    async def decided(hint: Optional[str]) -> str:
+    async def language_of(hint: Optional[str]) -> Dict:
         parse = await agent.processor.parse_message(UserMessage(text, metadata={"language": hint} if hint else None))
-        return (parse.get("language") or {}).get("code")
+        return parse.get("language") or {}
+
+    async def decided(hint: Optional[str]) -> str:
+        return (await language_of(hint)).get("code")
 
     other = "fr" if true == "en" else "en"
-    readings = {"cold": await decided(None) == true, "kept": await decided(true) == true}
+    first = await language_of(None)
+    readings = {"identified": first.get("detected") == true, "cold": first.get("code") == true,
+                "kept": await decided(true) == true}
     if carries_language(text):
         readings["moved"] = await decided(other) == true
     return readings
@@ -139,7 +147,9 @@ def language_scores(readings: List[Tuple[str, Dict[str, bool]]]) -> Dict:
     and cold on short messages (three words or fewer)."""
     def share(values: List[bool]) -> Optional[float]:
         return round(sum(values) / len(values), 4) if values else None
-    return {"cold": share([r["cold"] for _, r in readings]),
+    return {"identified": share([r["identified"] for _, r in readings]),
+            "identified_short": share([r["identified"] for text, r in readings if len(text.split()) <= 3]),
+            "cold": share([r["cold"] for _, r in readings]),
             "cold_short": share([r["cold"] for text, r in readings if len(text.split()) <= 3]),
             "kept": share([r["kept"] for _, r in readings]),
             "moved": share([r["moved"] for _, r in readings if "moved" in r]),
@@ -206,13 +216,14 @@ def print_report(report: Dict, out: Optional[Path]) -> None:
             print(f"  {count:3d}  {pair}")
         for entity, r in sorted(figures.get("entities", {}).items()):
             print(f"  entity {entity:10s} precision {r['precision']:.3f} recall {r['recall']:.3f} ({r['support']})")
-    print("\nThe conversation's language after each message (language/languages.py): right as a first message "
-          "with no hint (and on messages of 3 words or fewer), kept when already the customer's, moved there "
-          "from another by a message with words")
+    print("\nLanguages (language/language_identifier.py): each message's language identified (and of messages of "
+          "3 words or fewer); the conversation's language right after a first message with no hint, kept when "
+          "already the customer's, moved there from another by a message with words")
     for name, figures in sets_in(report):
         r = figures["language"]
-        print(f"  {name:28s} first {r['cold']:.3f} (short {r['cold_short'] if r['cold_short'] is not None else '-'}), "
-              f"kept {r['kept']:.3f}, moved {r['moved'] if r['moved'] is not None else '-'}")
+        short = lambda key: f"{r[key]:.3f}" if r[key] is not None else "-"  # noqa: E731
+        print(f"  {name:28s} identified {r['identified']:.3f} (short {short('identified_short')}), first "
+              f"{r['cold']:.3f}, kept {r['kept']:.3f}, moved {short('moved')}")
     if "fallback_calibration" in report:
         chosen = report["fallback_calibration"]["chosen"]
         print(f"\nFallback thresholds calibrated on {CALIBRATION_SET} (fewest wrong answers, at most "

@@ -13,7 +13,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.clarification import misunderstandings_in_a_row
 from actions.dialogue.order_lookup import logged_in_customer, off_loop, orders_client, read_state
-from actions.dialogue.tracker_reading import browser_reader, changed_slots, latest_intent, turns, user_intents
+from actions.dialogue.tracker_reading import (
+    browser_reader, changed_slots, conversation_language, latest_intent, turns, user_intents,
+)
 from actions.handoff import (
     CLOSED, LOGGED_IN, OPEN, SupportHours, Who, customer_of, details, reason_for, reason_text, redacted_line, summary,
     tapped, wait_for,
@@ -139,13 +141,14 @@ class ActionHandoff(Action):
                             misunderstandings_in_a_row(turns(tracker)[:-1]))
         order = order_context(tracker, who)
         topics = [intent for intent in user_intents(tracker) if intent in CONTRACT_TOPICS]
+        language = conversation_language(tracker)
         ticket = {
             "conversation_id": tracker.sender_id, "channel": tracker.get_latest_input_channel() or "unknown",
             "reason": reason, "reason_text": reason_text(reason),
-            "summary": summary(reason, who, order, topics),
+            "summary": summary(reason, who, order, topics, language), "language": language,
             "customer": {"status": who.status, "id": who.customer_id, "verified_order": who.verified_order,
                          "name": who.name},
-            "details": [{"label": label, "text": text} for label, text in details(who, order)],
+            "details": [{"label": label, "text": text} for label, text in details(who, order, language)],
             "order": order, "topics": topics,
             "transcript": transcript(tracker, who, await _known_orders(customer), domain),
         }
