@@ -1,22 +1,24 @@
 """Which user account a customer must disconnect before returning a device.
 
-The help centre asks for it on all smartphones, tablets, smartwatches and MacBooks.
+The help centre asks for it on all smartphones, tablets, smartwatches and MacBooks; which
+account each device has is data, actions/device_accounts.yml.
 """
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 SPECIFIC = "specific"  # we know which account to name
 NOT_NEEDED = "not_needed"  # a kind of device the rule does not cover
+ACCOUNTS_FILE = Path(__file__).with_name("device_accounts.yml")
 
-# First match wins: product lines before generic kinds. (pattern, account or None)
-_RULES = (
-    (r"iphone|ipad|apple watch|macbook", "Apple ID"),
-    (r"galaxy", "Samsung account and Google account"),
-    (r"pixel|oneplus|xiaomi|redmi|huawei|oppo|motorola", "Google account"),
-    (r"\b(phone|smartphone|mobile|cell ?phone|tablet|smartwatch|watch)s?\b", None),  # needed, but we can't tell which account
-)
-_NOT_NEEDED = r"laptop|notebook|computer|desktop|chromebook|imac|mac mini|surface|thinkpad|tv|television|console|playstation|ps\d|xbox|switch|headphones|earbuds|airpods|camera|gopro|reader|kindle|monitor|speaker|machine|fridge|vacuum|dyson|ipod"
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    return yaml.safe_load(ACCOUNTS_FILE.read_text())
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,9 @@ def account_check(device: Optional[str]) -> AccountCheck:
     if not device:
         return AccountCheck(None)
     name = device.lower()
-    for pattern, account in _RULES:
-        if re.search(pattern, name):
-            return AccountCheck(SPECIFIC, account) if account else AccountCheck(None)
-    if re.search(_NOT_NEEDED, name):
+    for rule in _rules()["accounts"]:
+        if re.search(rule["pattern"], name):
+            return AccountCheck(SPECIFIC, rule["account"]) if rule["account"] else AccountCheck(None)
+    if re.search(_rules()["not_needed"], name):
         return AccountCheck(NOT_NEEDED)
     return AccountCheck(None)

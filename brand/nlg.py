@@ -17,9 +17,11 @@ from rasa.utils.endpoints import EndpointConfig
 
 from brand.profile import load
 from language.languages import load as load_languages
-from translations.catalogs import translated
+from translations.catalogs import translate, translated
 
 LANGUAGE = "language"  # the conversation's, passed from generate() to the filling
+# Slots the actions fill with English words from data files the catalogs hold (tools/translations.py).
+WORDED_SLOTS = ("device_account",)
 
 
 def conversation_language(tracker: Any) -> Optional[Text]:
@@ -47,5 +49,9 @@ class BrandedResponses(TemplatedNaturalLanguageGenerator):
         return super()._fill_response(translated(response, kwargs.get(LANGUAGE)), filled_slots, **kwargs)
 
     def _response_variables(self, filled_slots: Dict[Text, Any], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
-        brand = self.brand.get(kwargs.get(LANGUAGE)) or self.brand[self.languages.default]
-        return {**brand, "languages_spoken": self.spoken, **super()._response_variables(filled_slots, kwargs)}
+        language = kwargs.get(LANGUAGE)
+        brand = self.brand.get(language) or self.brand[self.languages.default]
+        # Slots whose values are words (the account to sign out of) are said in the language too.
+        worded = {name: translate(filled_slots[name], language) for name in WORDED_SLOTS
+                  if isinstance((filled_slots or {}).get(name), str)}
+        return {**brand, "languages_spoken": self.spoken, **super()._response_variables(filled_slots, kwargs), **worded}

@@ -2,10 +2,12 @@
 token), the agents' tool calls back (its signature checked by its adapter), and agents use the
 reference desk (login, then a session cookie)."""
 import hashlib
+import html
 import logging
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
+from string import Template
 from typing import Any, Dict, List, Optional
 
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
@@ -18,9 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from common import bearer
 from handoff import agents, desk_view
 from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
-from handoff.settings import Settings
+from handoff.settings import Settings, support_language
 from handoff.store import GIVEN_BACK, OPEN_STATUSES, RESOLVED, DeskSession, Handoff, aware, now
 from handoff.tools.base import AgentTool, SignatureError
+from handoff.wording import WORDING
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -145,10 +148,15 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
     def home():
         return RedirectResponse("/desk", status_code=303)
 
+    def desk_page(template: str, **extra: str) -> HTMLResponse:
+        """A page of the desk in support's language (handoff/wording.yml, desk_page)."""
+        words = {**WORDING["desk_page"], **extra, "lang": support_language()}
+        page = Template((HERE / "templates" / template).read_text())
+        return HTMLResponse(page.substitute({key: html.escape(str(value)) for key, value in words.items()}))
+
     @app.get("/desk/login", response_class=HTMLResponse)
     def login_page(error: str = ""):
-        page = (HERE / "templates" / "login.html").read_text()
-        return page.replace("{error}", "Wrong login or password." if error else "")
+        return desk_page("login.html", error=WORDING["desk_page"]["wrong_login"] if error else "")
 
     @app.post("/desk/login")
     def login(request: Request, login: str = Form(""), password: str = Form(""),
@@ -180,7 +188,7 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
             agent(request, session)
         except HTTPException:
             return RedirectResponse("/desk/login", status_code=303)
-        return HTMLResponse((HERE / "templates" / "desk.html").read_text())
+        return desk_page("desk.html")
 
     @app.get("/desk/static/{name}")
     def static(name: str):

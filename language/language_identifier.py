@@ -125,7 +125,11 @@ class LanguageIdentifier(GraphComponent):
             own, general, mixed = self.readings(text) if self._classifier is not None and text else ({}, {}, {})
             requested = self._languages.requested(text)
             other = None if requested else unspoken(text, own, general, self._languages)
-            code = conversation_language(text, current, hint, mixed, self._languages)
+            if other or (message.get(INTENT) or {}).get("name") == OTHER_LANGUAGE:
+                # A message in a language the assistant doesn't speak moves it to none of its own.
+                code = current or self._languages.known(hint) or self._languages.default
+            else:
+                code = conversation_language(text, current, hint, mixed, self._languages)
             detected = max(mixed, key=mixed.get) if mixed else None
             message.set(LANGUAGE, {"code": code, "detected": detected, "requested": requested, "unspoken": other},
                         add_to_output=True)

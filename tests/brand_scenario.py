@@ -21,7 +21,7 @@ def strings_in(value) -> list:
     return [text for item in value for text in strings_in(item)] if isinstance(value, list) else []
 
 
-def main(profile: str) -> None:
+def main(profile: str, language: str = "en") -> None:
     domain = Domain.load("domain.yml")
     nlg = BrandedResponses(EndpointConfig(type="brand.nlg.BrandedResponses", profile=profile), domain)
     said = []
@@ -30,13 +30,13 @@ def main(profile: str) -> None:
             # The conversation's own values (order number, dates ...) as placeholders' names.
             others = {key: f"<{key}>" for key in PLACEHOLDER.findall(json.dumps(variation))
                       if not key.startswith("brand_")}
-            filled = nlg._fill_response(dict(variation), others)
+            filled = nlg._fill_response(dict(variation), others, language=language)
             # A card (the widget's custom payload) is said too: all its strings.
             text = "\n".join([filled.get("text") or "", *strings_in(filled.get("custom"))])
             said.append({"response": name, "text": text,
                          "buttons": [button.get("title", "") for button in filled.get("buttons") or []]})
-    print(json.dumps({"brand": nlg.brand, "said": said}))
+    print(json.dumps({"brand": nlg.brand[language], "said": said}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

@@ -86,7 +86,7 @@ def test_an_invalid_time_zone_is_ignored(zone):
 
 
 @pytest.mark.parametrize("locale", ["xx-YY", "en-US-u-ca-gregory", "", "e" * 100, None, 7,
-                                    "fr-FR"])  # no French phrases: the answer would mix two languages
+                                    "pt-PT"])  # no Portuguese phrases: the answer would mix two languages
 def test_an_invalid_locale_is_ignored(locale):
     assert known_locale(locale) is None
     assert reader_from("America/New_York", locale, Reader("Europe/Paris", "en_GB")) == \

@@ -61,7 +61,8 @@ def test_held_out_set_shares_no_message_with_training_data():
                 lines = examples.splitlines() if isinstance(examples, str) else [f"- {e['text']}" for e in examples]
                 for line in lines:
                     text = re.sub(r"\]\([a-z_]+\)|\[", "", line.strip()[2:]).strip().lower()
-                    found.add(text)
+                    # "Bonjour !" is "bonjour": punctuation and spacing don't make another message.
+                    found.add(re.sub(r"\s+", " ", re.sub(r"[^\w\s@.]", "", text)).strip(" ."))
         return found
     overlap = examples((ROOT / "data" / "nlu").glob("*.yml")) & examples((ROOT / "tests" / "nlu").glob("*.yml"))
     assert not overlap

@@ -18,6 +18,7 @@ from translations.catalogs import ROOT, TEMPLATE, catalog_path, placeholders, se
 
 DOMAIN = ROOT / "domain.yml"
 LIMITS = ROOT / "channels" / "limits.yml"
+DEVICE_ACCOUNTS = ROOT / "actions" / "device_accounts.yml"
 
 
 def english_sentences() -> Dict[str, List[str]]:
@@ -31,6 +32,9 @@ def english_sentences() -> Dict[str, List[str]]:
     for key, value in yaml.safe_load(LIMITS.read_text()).items():
         if worded(value):
             found.setdefault(value, []).append(f"channels/limits.yml: {key}")
+    for rule in yaml.safe_load(DEVICE_ACCOUNTS.read_text())["accounts"]:
+        if rule["account"]:
+            found.setdefault(rule["account"], []).append("actions/device_accounts.yml: the account to sign out of")
     return found
 
 

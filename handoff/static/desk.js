@@ -35,7 +35,7 @@ function time(iso) {
 function drawQueue(handoffs) {
   const queue = document.getElementById("queue");
   queue.replaceChildren();
-  if (!handoffs.length) queue.append(element("li", { class: "empty" }, "Nobody is waiting."));
+  if (!handoffs.length) queue.append(element("li", { class: "empty" }, document.body.dataset.nobodyWaiting));
   for (const h of handoffs) {
     const link = element("a", { href: `#${h.id}`, "data-id": h.id },
       element("span", { class: "top" }, element("strong", { class: "who" }, h.who),
@@ -126,6 +126,9 @@ document.getElementById("reply").addEventListener("submit", async (event) => {
 document.getElementById("resolve").addEventListener("click", () => act("resolve"));
 document.getElementById("give-back").addEventListener("click", () => act("give-back"));
 
-api("/me").then((me) => { document.getElementById("me").textContent = `Logged in as ${me.name}`; });
+// The page's words are support's language (handoff/wording.yml, desk_page), as the service serves it.
+api("/me").then((me) => {
+  document.getElementById("me").textContent = document.body.dataset.loggedInAs.replace("{name}", me.name);
+});
 refresh();
 setInterval(refresh, POLL_MS);

@@ -24,11 +24,11 @@ def a_chat() -> dict:
     return {"id": random.randint(10**8, 10**10), "first_name": "Ada", "type": "private"}
 
 
-def message_update(chat: dict, text: str) -> dict:
-    """An update as Telegram posts it: https://core.telegram.org/bots/api#update"""
+def message_update(chat: dict, text: str, language: str = "en") -> dict:
+    """An update as Telegram posts it (language: the customer's app's): https://core.telegram.org/bots/api#update"""
     return {"update_id": next(_update_ids), "message": {
         "message_id": random.randint(1, 10**6), "date": int(time.time()), "text": text, "chat": chat,
-        "from": {"id": chat["id"], "is_bot": False, "first_name": "Ada", "language_code": "en"}}}
+        "from": {"id": chat["id"], "is_bot": False, "first_name": "Ada", "language_code": language}}}
 
 
 def button_update(chat: dict, pressed_on: dict, data: str) -> dict:
