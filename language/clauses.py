@@ -32,13 +32,19 @@ def clauses(text: str) -> List[str]:
 Ranked = Dict[str, Any]  # {"name": intent, "confidence": probability}
 
 
-def two_questions(ranking: List[Ranked], asked: List[Ranked]) -> Tuple[List[Ranked], Optional[Ranked]]:
+def two_questions(ranking: List[Ranked], asked: List[Ranked], unsure_below: float = 0.0,
+                  out_of_scope: str = "out_of_scope") -> Tuple[List[Ranked], Optional[Ranked]]:
     """The intent ranking of a whole message given the topics its parts ask (in order), and
     the topic also asked besides the one that leads.
 
     Read as a whole, a message of two questions sits between its two topics and would be
     asked to clarify; read part by part, each is clear. So the whole message's favourite of
-    the two leads (else the first asked), as sure as its own part is."""
+    the two leads (else the first asked), as sure as its own part is. Likewise a long story
+    that ends in one clear question ("... and nobody tells me anything. So where is my
+    order?"): read as a whole it is unclear or out of scope, and its question leads."""
+    if len(asked) == 1 and asked[0]["name"] != ranking[0]["name"] and (
+            ranking[0]["name"] == out_of_scope or ranking[0]["confidence"] < unsure_below):
+        return [asked[0]] + [r for r in ranking if r["name"] != asked[0]["name"]], None
     if len(asked) < 2:
         return ranking, next((a for a in asked if a["name"] != ranking[0]["name"]), None)
     by_name = {a["name"]: a for a in asked}

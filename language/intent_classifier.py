@@ -64,6 +64,9 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             # confidence, and not the whole message's intent, is reported as also asked.
             "also_asked_topics": [],
             "also_asked_threshold": 0.6,
+            # Below this, the whole message is unclear (the FallbackClassifier's threshold): a
+            # part that clearly asks a topic then leads.
+            "unsure_below": 0.4,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -90,7 +93,9 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         nothing for a message of one part."""
         # The first few parts only: each costs an encoding (~5 ms), and a message is bounded
         # in length, not in sentences (channels/limits.py).
-        parts = clauses(text)[:MAX_PARTS]
+        parts = clauses(text)
+        if len(parts) > MAX_PARTS:  # the first few, and the last: a long story's question is at its end
+            parts = parts[: MAX_PARTS - 1] + parts[-1:]
         topics = self._config["also_asked_topics"]
         if len(parts) < 2 or not topics:
             return []
@@ -129,7 +134,8 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         for message, row in zip(with_text, probabilities):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
-            ranking, also = two_questions(ranking, self._asked_in_parts(message.get(TEXT)))
+            ranking, also = two_questions(ranking, self._asked_in_parts(message.get(TEXT)),
+                                          self._config["unsure_below"])
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if also:

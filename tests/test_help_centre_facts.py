@@ -80,3 +80,79 @@ def test_fact_is_reachable(chat, name, source, conversation, says):
         answer = chat.text(message)
     for phrase in says:
         assert phrase in answer, f"{phrase!r} not in {answer!r}"
+
+
+# The same conversations, as customers write them in the four other languages (their own words).
+ASKED_IN = {
+    "how do I get a return label?": {
+        "fr": "comment j'obtiens une étiquette de retour ?", "de": "wie bekomme ich ein Rücksendeetikett?",
+        "es": "¿cómo consigo la etiqueta de devolución?", "it": "come ottengo l'etichetta per il reso?"},
+    "how long is my return label valid for?": {
+        "fr": "mon étiquette de retour est valable combien de temps ?",
+        "de": "wie lange ist mein Rücksendeetikett gültig?",
+        "es": "¿cuánto tiempo es válida mi etiqueta de devolución?",
+        "it": "per quanto tempo è valida la mia etichetta di reso?"},
+    "what do I have to do before I send my phone back?": {
+        "fr": "je dois faire quoi avant de renvoyer mon téléphone ?",
+        "de": "was muss ich tun, bevor ich mein Handy zurückschicke?",
+        "es": "¿qué tengo que hacer antes de devolver mi móvil?",
+        "it": "cosa devo fare prima di rispedire il telefono?"},
+    "ok": {"fr": "suivant", "de": "weiter", "es": "siguiente", "it": "avanti"},
+    "which carrier should I use to send my return?": {
+        "fr": "quel transporteur utiliser pour renvoyer mon colis ?",
+        "de": "welchen Paketdienst soll ich für die Rücksendung nehmen?",
+        "es": "¿qué transportista uso para la devolución?", "it": "quale corriere devo usare per il reso?"},
+    "has the seller received my return yet?": {
+        "fr": "le vendeur a-t-il reçu mon retour ?", "de": "hat der Verkäufer meine Rücksendung schon bekommen?",
+        "es": "¿ha recibido ya el vendedor mi devolución?", "it": "il venditore ha già ricevuto il mio reso?"},
+    "where is my package?": {
+        "fr": "où est mon colis ?", "de": "wo ist mein Paket?", "es": "¿dónde está mi paquete?",
+        "it": "dov'è il mio pacco?"},
+    "when will my order ship?": {
+        "fr": "quand ma commande sera-t-elle expédiée ?", "de": "wann wird meine Bestellung verschickt?",
+        "es": "¿cuándo se envía mi pedido?", "it": "quando verrà spedito il mio ordine?"},
+    "I never got a confirmation email for my order": {
+        "fr": "je n'ai jamais reçu d'e-mail de confirmation pour ma commande",
+        "de": "ich habe nie eine Bestellbestätigung per E-Mail bekommen",
+        "es": "nunca me llegó el email de confirmación del pedido",
+        "it": "non ho mai ricevuto l'email di conferma dell'ordine"},
+    "my order still hasn't shipped and it's been days": {
+        "fr": "ma commande n'est toujours pas expédiée, ça fait des jours",
+        "de": "meine Bestellung ist immer noch nicht verschickt, seit Tagen",
+        "es": "mi pedido sigue sin enviarse y ya han pasado días",
+        "it": "il mio ordine non è ancora stato spedito, sono passati giorni"},
+    "how can I message the seller?": {
+        "fr": "comment je peux écrire au vendeur ?", "de": "wie kann ich dem Verkäufer schreiben?",
+        "es": "¿cómo le escribo al vendedor?", "it": "come posso scrivere al venditore?"},
+    "tracking says delivered but the parcel isn't here": {
+        "fr": "le suivi dit livré mais le colis n'est pas là", "de": "laut Sendungsverfolgung zugestellt, aber kein Paket da",
+        "es": "el seguimiento pone entregado pero el paquete no está", "it": "il tracking dice consegnato ma il pacco non c'è"},
+}
+
+
+def sentences_said(answer: str):
+    """The English sentences of the catalogs (the answers' msgids) that an English answer says:
+    those whose every stretch between placeholders it holds."""
+    from tools.translations import english_sentences
+
+    for sentence in english_sentences():
+        stretches = [s.strip() for s in re.split(r"\{[a-z_0-9]+\}", sentence) if len(s.strip()) > 3]
+        if stretches and all(s in answer for s in stretches):
+            yield sentence
+
+
+@pytest.mark.parametrize("code", ["fr", "de", "es", "it"])
+@pytest.mark.parametrize("name, source, conversation, says", FACTS, ids=[f[0] for f in FACTS])
+def test_fact_is_reachable_in_every_language(assistant, name, source, conversation, says, code):
+    from customer_chat import Chat
+    from translations.catalogs import translate
+
+    english, theirs = (Chat(assistant.rest_webhook) for _ in range(2))
+    for message in conversation:
+        in_english, in_theirs = english.text(message), theirs.text(ASKED_IN[message][code])
+    said = list(sentences_said(in_english))
+    assert said, f"no catalog sentence in {in_english!r}"
+    for sentence in said:
+        stretch = max((s.strip(" .,:;!?\"«»„“") for s in re.split(r"\{[a-z_0-9]+\}", translate(sentence, code))),
+                      key=len)
+        assert stretch in in_theirs, f"{code}: {stretch!r} not in {in_theirs!r}"
