@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 import yaml
 
@@ -21,6 +21,8 @@ from common.identifiers import EMAIL, ORDER_NUMBER
 PATTERNS_FILE = Path(__file__).with_name("replies.yml")
 
 DOESNT_HAVE = "doesnt_have"  # doesn't have, can't find or doesn't know what was asked for
+# Lists of patterns found anywhere in a message (the rest are replies to a question).
+FOUND_ANYWHERE = ("upset", "wants_person", "carry_on", "stolen", "wrong_person", "not_delivered")
 YES = "yes"
 NO = "no"
 
@@ -44,12 +46,12 @@ _HYPHENATED_POSTCODE = re.compile(r"^(?:\d{3}-\d{4}|\d{4}-\d{3}|\d{5}-\d{4})$")
 def _patterns() -> dict:
     """Every language's phrases together: a customer may answer in another language than the
     conversation's ("ok", "merci"), and one language's yes is nobody else's no."""
-    data = {name: [] for name in (DOESNT_HAVE, YES, NO, "filler", "upset", "wants_person", "carry_on")}
+    data = {name: [] for name in (DOESNT_HAVE, YES, NO, "filler") + FOUND_ANYWHERE}
     for path in wording_files(PATTERNS_FILE, "replies.yml").values():
         if path.exists():
             for name, phrases in yaml.safe_load(path.read_text()).items():
                 data[name] += phrases
-    found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE, "upset", "wants_person", "carry_on")}
+    found = {name: [re.compile(p) for p in data[name]] for name in (DOESNT_HAVE,) + FOUND_ANYWHERE}
     filler = "|".join(re.escape(f) for f in sorted(set(data["filler"]), key=len, reverse=True))
     for answer in (YES, NO):
         phrases = "|".join(re.escape(p) for p in sorted(set(data[answer]), key=len, reverse=True))
@@ -87,6 +89,11 @@ def upset(text: Optional[str]) -> bool:
 
 def wants_person(text: Optional[str]) -> bool:
     return _found("wants_person", text)
+
+
+def first_described(kinds: Tuple[str, ...], text: Optional[str]) -> Optional[str]:
+    """The first of these kinds of reply (replies.yml's lists of patterns) the message is, else None."""
+    return next((kind for kind in kinds if _found(kind, text)), None)
 
 
 def carries_on(text: Optional[str]) -> bool:
