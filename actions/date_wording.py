@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_date_format, get_timezone_location
+from babel.dates import format_date, format_time, get_date_format, get_timezone_location, format_skeleton
 
 from actions.deadlines import Deadline, Reason
 from language.languages import load as languages, wording_files
@@ -182,7 +182,7 @@ class DateWording:
 
     def short(self, moment: datetime) -> str:
         """A day as a card's step shows it: "20 Nov" (the locale's abbreviated day and month)."""
-        return format_date(moment.astimezone(self.zone).date(), "d MMM", locale=self.locale)
+        return format_skeleton("MMMd", moment.astimezone(self.zone).date(), locale=self.locale).replace(" ", "\u00a0")
 
     def when(self, moment: datetime) -> str:
         """A past or future moment: "today at 10:05", "Friday, 20 November at 15:12"."""

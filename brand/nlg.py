@@ -25,9 +25,13 @@ WORDED_SLOTS = ("device_account",)
 
 
 def conversation_language(tracker: Any) -> Optional[Text]:
-    message = getattr(tracker, "latest_message", None)
-    parse_data = getattr(message, "parse_data", None) or {}
-    return (parse_data.get(LANGUAGE) or {}).get("code")
+    """The language the customer's latest message that had one left (a button's payload, which
+    Rasa reads apart from the NLU pipeline, has none)."""
+    for event in reversed(getattr(tracker, "events", None) or []):
+        code = ((getattr(event, "parse_data", None) or {}).get(LANGUAGE) or {}).get("code")
+        if getattr(event, "type_name", None) == "user" and code:
+            return code
+    return None
 
 
 class BrandedResponses(TemplatedNaturalLanguageGenerator):
@@ -46,7 +50,11 @@ class BrandedResponses(TemplatedNaturalLanguageGenerator):
 
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
                        **kwargs: Any) -> Dict[Text, Any]:
-        return super()._fill_response(translated(response, kwargs.get(LANGUAGE)), filled_slots, **kwargs)
+        filled = super()._fill_response(translated(response, kwargs.get(LANGUAGE)), filled_slots, **kwargs)
+        card = (filled.get("custom") or {}).get("card") if isinstance(filled.get("custom"), dict) else None
+        if isinstance(card, dict):
+            card["language"] = kwargs.get(LANGUAGE)  # the widget names the steps in the answer's language
+        return filled
 
     def _response_variables(self, filled_slots: Dict[Text, Any], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
         language = kwargs.get(LANGUAGE)

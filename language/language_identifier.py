@@ -40,10 +40,11 @@ HINT = "language"
 
 
 def previous_language(tracker: Any) -> Optional[Text]:
-    """The conversation's language as the customer's previous message left it."""
+    """The conversation's language as the customer's messages so far left it (a button's
+    payload, which Rasa reads without this component, leaves none)."""
     for event in reversed(tracker.events if tracker is not None else []):
-        if isinstance(event, UserUttered):
-            return ((event.parse_data or {}).get(LANGUAGE) or {}).get("code")
+        if isinstance(event, UserUttered) and ((event.parse_data or {}).get(LANGUAGE) or {}).get("code"):
+            return event.parse_data[LANGUAGE]["code"]
     return None
 
 
@@ -122,7 +123,9 @@ class LanguageIdentifier(GraphComponent):
             text = message.get(TEXT) or ""
             metadata = message.get(METADATA) or {}
             hint = metadata.get(HINT) if isinstance(metadata, dict) else None
-            own, general, mixed = self.readings(text) if self._classifier is not None and text else ({}, {}, {})
+            # A button's payload ("/affirm") is in no language: the conversation's goes on.
+            readable = self._classifier is not None and text and not text.startswith("/")
+            own, general, mixed = self.readings(text) if readable else ({}, {}, {})
             requested = self._languages.requested(text)
             other = None if requested else unspoken(text, own, general, self._languages)
             if other or (message.get(INTENT) or {}).get("name") == OTHER_LANGUAGE:

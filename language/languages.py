@@ -132,9 +132,9 @@ def conversation_language(text: str, current: Optional[str], hint: Optional[str]
     started = current or languages.known(hint)
     base = started or languages.default
     # Before anything has set the language, one clear word does ("bonjour", "Hallo").
-    if confidences and carries_language(text, min_words if started else 1):
+    if confidences and carries_language(text, min_words if current else 1):
         best = max(confidences, key=confidences.get)
-        if confidences[best] >= (min_confidence if started else FIRST_MIN_CONFIDENCE):
+        if confidences[best] >= (min_confidence if current else FIRST_MIN_CONFIDENCE):
             return best
     return base
 

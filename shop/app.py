@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from common.identifiers import ORDER_NUMBER_VALUE
+from language.languages import load as load_languages
 from shop import order_pages
 from shop.order_pages import template
 from shop.settings import Settings
@@ -49,6 +50,23 @@ def customer_token(settings: Settings, customer_id: str) -> str:
     if settings.customer_token_private_key:
         return jwt.encode(claims, settings.customer_token_private_key, algorithm="RS256")
     return jwt.encode(claims, settings.customer_token_secret, algorithm="HS256")
+
+
+def customer_language(accept_language: str) -> str:
+    """The browser's most preferred language that the assistant speaks (Accept-Language), else
+    its default: the shop's pages are English only, its assistant is not."""
+    languages = load_languages()
+    ranked = []
+    for place, part in enumerate(accept_language.split(",")):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            ranked.append((-float(weight or 1), place, tag))
+        except ValueError:
+            continue
+    for _, _, tag in sorted(ranked):
+        if languages.known(tag):
+            return languages.known(tag)
+    return languages.default
 
 
 def _script_json(value: dict) -> str:
@@ -83,7 +101,8 @@ def create_app(settings: Settings) -> FastAPI:
         else:
             nav = '<a href="/login">Log in</a>'
         # The widget's title, greeting and topics come from the assistant's brand profile.
-        widget = {"serverUrl": settings.assistant_url, "language": "en",
+        widget = {"serverUrl": settings.assistant_url,
+                  "language": customer_language(request.headers.get("accept-language", "")),
                   "colors": {"primary": "#0b6e4f", "onPrimary": "#ffffff"}}
         if customer_id:
             widget["customerToken"] = customer_token(settings, customer_id)

@@ -44,7 +44,7 @@ def latest_said(tracker: Tracker) -> Said:
     return Said(text=message.get("text") or "", intent=(message.get("intent") or {}).get("name"),
                 entities=entities, metadata=metadata if isinstance(metadata, dict) else {}, turn=len(users),
                 offered=offered, also_asked=(message.get("also_asked") or {}).get("name"),
-                language=(message.get("language") or {}).get("code"))
+                language=(message.get("language") or {}).get("code") or conversation_language(tracker))
 
 
 def _buttons(bot_event: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -117,8 +117,13 @@ def browser_reader(tracker: Tracker, locale: Text = "en_GB") -> Optional[Reader]
 
 
 def conversation_language(tracker: Tracker) -> Optional[Text]:
-    """The language the conversation is in, as the NLU's language identifier left it."""
-    return ((tracker.latest_message or {}).get("language") or {}).get("code")
+    """The language the conversation is in, as the NLU's language identifier left it on the
+    latest message that had one (a button's payload has none)."""
+    for event in reversed(tracker.events):
+        code = (((event.get("parse_data") or {}) if event.get("event") == "user" else {}).get("language") or {}).get("code")
+        if code:
+            return code
+    return None
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:

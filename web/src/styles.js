@@ -52,7 +52,7 @@ header {
 .heading { flex: 1; min-width: 0; }
 .heading h2, .heading p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .heading h2 { font-size: 16px; font-weight: 650; }
-.heading p { font-size: 12.5px; opacity: .85; }
+.heading p { font-size: 12.5px; opacity: .85; white-space: normal; }
 .icon-button {
   background: transparent; border: none; color: inherit; width: 36px; height: 36px;
   border-radius: 8px; display: grid; place-items: center; flex: none;

@@ -32,7 +32,7 @@ function cardOf(raw) {
     ? { title: raw.link.title, url: raw.link.url } : null;
   const dates = {};
   for (const step of STEPS) dates[step] = text(raw.dates && raw.dates[step]);
-  return { type: raw.type, title: text(raw.title), subtitle: text(raw.subtitle), detail: text(raw.detail),
+  return { type: raw.type, language: text(raw.language), title: text(raw.title), subtitle: text(raw.subtitle), detail: text(raw.detail),
     stage: STEPS.includes(raw.stage) ? raw.stage : "ordered", dates, link };
 }
 
@@ -300,8 +300,10 @@ export class ChatWidget {
 
   // An order's progress or a return label: the item, the steps with their days, a link.
   renderCard(card) {
-    const { doc, t } = this;
-    const node = el(doc, "div", { className: `card ${card.type}` },
+    const { doc } = this;
+    // The answer's language, which can differ from the page's: its words and its lang attribute.
+    const t = card.language ? stringsFor(card.language) : this.t;
+    const node = el(doc, "div", { className: `card ${card.type}`, lang: card.language && t.lang !== this.t.lang ? t.lang : null },
       el(doc, "p", { className: "card-title", text: card.title }),
       card.subtitle ? el(doc, "p", { className: "card-subtitle", text: card.subtitle }) : "");
     if (card.type === "order") {

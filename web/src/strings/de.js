@@ -29,7 +29,7 @@ export default {
   steps: { ordered: "Bestellt", confirmed: "Bestätigt", shipped: "Versandt", delivered: "Zugestellt" },
   stepDone: "erledigt",
   stepAhead: "noch nicht",
-  expected: (day) => `voraussichtlich ${day}`,
+  expected: (day) => `erwartet ${day}`,
   agentLabel: (name) => `${name}, Support-Team`,
   personAnswering: (name) => `${name} aus unserem Support-Team antwortet dir.`,
   personWaiting: "Jemand aus unserem Support-Team antwortet dir hier. Alles, was du schreibst, geht an das Team.",
