@@ -13,10 +13,11 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from brand.profile import load
-from language.languages import load as load_languages
+from language.languages import language_so_far, load as load_languages
 from translations.catalogs import translate, translated
 
 LANGUAGE = "language"  # the conversation's, passed from generate() to the filling
@@ -25,13 +26,8 @@ WORDED_SLOTS = ("device_account",)
 
 
 def conversation_language(tracker: Any) -> Optional[Text]:
-    """The language the customer's latest message that had one left (a button's payload, which
-    Rasa reads apart from the NLU pipeline, has none)."""
-    for event in reversed(getattr(tracker, "events", None) or []):
-        code = ((getattr(event, "parse_data", None) or {}).get(LANGUAGE) or {}).get("code")
-        if getattr(event, "type_name", None) == "user" and code:
-            return code
-    return None
+    said = [e for e in reversed(getattr(tracker, "events", None) or []) if isinstance(e, UserUttered)]
+    return language_so_far((e.parse_data, e.metadata) for e in said)
 
 
 class BrandedResponses(TemplatedNaturalLanguageGenerator):

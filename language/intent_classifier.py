@@ -15,7 +15,7 @@ topic, that topic as `also_asked` in the parse data, for the dialogue to answer 
 When two parts ask two topics, one of them leads, as sure as its own part: read as a whole,
 such a message sits between them and would be asked to clarify.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent

@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from language import stored_models
 from language.canonical import canonical
-from language.languages import conversation_language, load, unspoken
+from language.languages import conversation_language, language_so_far, load, unspoken
 
 LANGUAGE = "language"
 CHANGE_LANGUAGE = "change_language"
@@ -40,12 +40,9 @@ HINT = "language"
 
 
 def previous_language(tracker: Any) -> Optional[Text]:
-    """The conversation's language as the customer's messages so far left it (a button's
-    payload, which Rasa reads without this component, leaves none)."""
-    for event in reversed(tracker.events if tracker is not None else []):
-        if isinstance(event, UserUttered) and ((event.parse_data or {}).get(LANGUAGE) or {}).get("code"):
-            return event.parse_data[LANGUAGE]["code"]
-    return None
+    """The conversation's language as the customer's messages so far left it."""
+    said = [e for e in reversed(tracker.events if tracker is not None else []) if isinstance(e, UserUttered)]
+    return language_so_far((e.parse_data, e.metadata) for e in said)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

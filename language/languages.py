@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, Iterable, Mapping, Optional, Tuple
 
 import yaml
 
@@ -137,6 +137,22 @@ def conversation_language(text: str, current: Optional[str], hint: Optional[str]
         if confidences[best] >= (min_confidence if current else FIRST_MIN_CONFIDENCE):
             return best
     return base
+
+
+def language_so_far(messages: Iterable[Tuple[Optional[Mapping], Optional[Mapping]]],
+                    languages: Optional["Languages"] = None) -> Optional[str]:
+    """The conversation's language as the customer's messages left it: the latest that the
+    language identifier read, else the channel's hint on the latest that had one. A button's
+    payload ("/track_order"), which Rasa reads apart from the NLU pipeline, carries only the
+    hint. messages: (parse_data, metadata) pairs, latest first."""
+    languages = languages or load()
+    hint = None
+    for parse_data, metadata in messages:
+        code = ((parse_data or {}).get("language") or {}).get("code")
+        if code:
+            return code
+        hint = hint or languages.known((metadata or {}).get("language"))
+    return hint
 
 
 @lru_cache(maxsize=4)

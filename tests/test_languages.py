@@ -1,7 +1,7 @@
 """The languages the assistant speaks (language/languages.yml) and which one a conversation is in."""
 import pytest
 
-from language.languages import carries_language, conversation_language, load
+from language.languages import carries_language, conversation_language, language_so_far, load
 
 LANGUAGES = load()
 SURE_FRENCH = {"fr": 0.95, "en": 0.02, "de": 0.01, "es": 0.01, "it": 0.01}
@@ -50,3 +50,14 @@ def test_a_first_message_with_no_hint_can_set_the_language_in_one_word():
     sure = {"fr": 0.95, "en": 0.05}
     assert conversation_language("bonjour", None, None, sure, LANGUAGES) == "fr"
     assert conversation_language("bonjour", "en", None, sure, LANGUAGES) == "en"  # once set, one word never moves it
+
+
+def test_a_tapped_button_goes_on_in_the_language_the_customers_words_left():
+    french = ({"language": {"code": "fr"}}, {"language": "en-GB"})
+    payload = ({"intent": {"name": "affirm"}}, {"language": "en-GB"})  # no language read
+    assert language_so_far([payload, french], LANGUAGES) == "fr"
+
+
+def test_a_first_tapped_topic_is_in_the_language_of_the_channels_hint():
+    assert language_so_far([({"intent": {"name": "track_order"}}, {"language": "fr-FR"})], LANGUAGES) == "fr"
+    assert language_so_far([({}, {})], LANGUAGES) is None

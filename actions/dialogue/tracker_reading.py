@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.clarification import Turn
 from actions.date_wording import Reader, known_timezone, reader_from
+from language.languages import language_so_far
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,10 @@ def browser_reader(tracker: Tracker, locale: Text = "en_GB") -> Optional[Reader]
 
 
 def conversation_language(tracker: Tracker) -> Optional[Text]:
-    """The language the conversation is in, as the NLU's language identifier left it on the
-    latest message that had one (a button's payload has none)."""
-    for event in reversed(tracker.events):
-        code = (((event.get("parse_data") or {}) if event.get("event") == "user" else {}).get("language") or {}).get("code")
-        if code:
-            return code
-    return None
+    """The language the conversation is in, as the NLU's language identifier (or, before it
+    read anything, the channel's hint) left it."""
+    said = [e for e in reversed(tracker.events) if e.get("event") == "user"]
+    return language_so_far((e.get("parse_data"), e.get("metadata")) for e in said)
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:

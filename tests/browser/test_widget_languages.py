@@ -5,14 +5,14 @@ walked with typed replies, axe-core at desktop and phone size, and the screensho
 (results/screenshots/lang-<code>-<what>-<size>.png, copied to docs/images/ for the README).
 
 Which language the widget speaks: its `language` setting, else the page's <html lang>, else the
-browser's (web/src/widget.js). The demo shop's pages are English (<html lang="en">) and its
-settings say `"language": "en"` (shop/app.py), so on the shop as served the widget is English
-in every browser, and its French and German welcomes (brands/reboxed.fr.yml, .de.yml) are never
-shown. The tests at the end run the shop as served: with a French or German browser (what such
-a customer should get), and with an English one whose customer writes French or German (the
-answer's language differs from the widget's). The others run the shop's pages with the one
-setting that a site following its customers' browsers writes, `language: navigator.language`
-(FOLLOWS_THE_BROWSER), and nothing else changed.
+browser's (web/src/widget.js). The demo shop serves its pages in the language the browser asks
+for (Accept-Language, shop/app.py), so on the shop as served a French or German browser gets a
+French or German widget and welcome (brands/reboxed.fr.yml, .de.yml). The tests at the end run
+the shop as served: with a French or German browser (what such a customer should get), and with
+an English one whose customer writes French or German (the answer's language differs from the
+widget's). The others run the shop's pages with the one setting that a site following its
+customers' browsers writes, `language: navigator.language` (FOLLOWS_THE_BROWSER), and nothing
+else changed.
 
 The expected words are the project's own: the widget's (web/src/strings/<code>.js, read with
 Node), the brand profile's (brand/profile.py), the answers' catalogs (translations/catalogs.py)
@@ -394,10 +394,6 @@ def test_an_order_card_in_the_customers_language_at_desktop_and_phone_size(deskt
 # ---- the shop as served ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'shop/app.py sets the widget\'s language to "en" (and its pages say lang="en"), so a customer whose '
-    "browser is French or German meets an English widget and welcome, and brands/reboxed.<code>.yml's "
-    "greetings are never shown. Proposed: the shop passes the customer's language (Accept-Language)."))
 def test_on_the_shop_as_served_the_widget_speaks_the_browsers_language(desktop_as_served, reboxed, code):
     page = desktop_as_served
     page.goto(f"{reboxed}/")
