@@ -99,7 +99,7 @@ def test_an_order_answer_is_a_card_with_its_steps_dates_and_a_track_button(deskt
         expect(card.locator(".step .step-name")).to_have_text(["Ordered", "Confirmed", "Shipped", "Delivered"])
         expect(card.locator(".step.done")).to_have_count(3)
         expect(card.locator("[aria-current=step]")).to_contain_text("Shipped")
-        expect(card.locator(".step").last).to_contain_text(re.compile(r"expected \d{1,2} \w{3}"))
+        expect(card.locator(".step").last).to_contain_text(re.compile(r"expected \d{1,2}\s\w{3}"))
         track = card.get_by_role("link", name=re.compile("Track parcel"))
         expect(track).to_have_attribute("href", "https://www.ups.com/track?tracknum=1Z999AA10123456784")
         expect(track).to_have_attribute("target", "_blank")
