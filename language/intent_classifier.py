@@ -122,6 +122,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         self._vectorizer = self._new_vectorizer().fit([e.get(TEXT) for e in examples])
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=3000, random_state=42)
         self._classifier.fit(self._features(examples), [e.get(INTENT) for e in examples])
+        stored_models.for_prediction(self._classifier)
         self.persist()
         return self._resource
 

@@ -89,6 +89,7 @@ class LanguageIdentifier(GraphComponent):
         self._vectorizer = self._new_vectorizer().fit([e.get(TEXT) for e in examples])
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=3000, random_state=42)
         self._classifier.fit(self._vectorizer.transform([e.get(TEXT) for e in examples]), labels)
+        stored_models.for_prediction(self._classifier)
         self.persist()
         return self._resource
 

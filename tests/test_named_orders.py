@@ -32,6 +32,16 @@ def test_a_device_named_fits_the_orders_that_hold_it(phrase, expected):
     assert [o for o in ORDERS if fits(phrase, o)] == expected
 
 
+@pytest.mark.parametrize("phrase, expected", [
+    ("portable", [IPHONE_13, PIXEL, IPHONE_12]), ("ordinateur portable", [MACBOOK]), ("télé", [TV]),
+    ("Handy", [IPHONE_13, PIXEL, IPHONE_12]), ("Fernseher", [TV]),
+    ("móvil", [IPHONE_13, PIXEL, IPHONE_12]), ("portátil", [MACBOOK]), ("reloj", [WATCH]),
+    ("cellulare", [IPHONE_13, PIXEL, IPHONE_12]), ("portatile", [MACBOOK]), ("orologio", [WATCH]),
+])
+def test_a_device_named_in_any_language_fits_the_orders_that_hold_it(phrase, expected):
+    assert [o for o in ORDERS if fits(phrase, o)] == expected
+
+
 def test_the_devices_nlu_found_come_first_then_product_names_in_the_text():
     assert orders_named("my iphone 13 and the macbook", ["iPhone 13", "MacBook"], ORDERS) == [IPHONE_13, MACBOOK]
     assert orders_named("where's my samsung", [], ORDERS) == [TV]
