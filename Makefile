@@ -35,7 +35,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser \
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations \
 	scaled-packages run-scaled test-scaled
 
 help:
@@ -44,8 +44,9 @@ help:
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make run-scaled   the same on PostgreSQL, Redis, nginx and two Rasa replicas"
 	@echo "make test-scaled  the replica tests of that setup (tests/scaled/)"
-	@echo "make eval   intent/entity evaluation on the three held-out sets (tests/nlu/)"
+	@echo "make eval   intent, entity and language evaluation on the held-out sets (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
+	@echo "make translations  extract the English sentences and merge them into every language's catalog (locale/)"
 	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
 	@echo "make forget WHO=\"e-mail order-number customer-id\"   delete a customer's conversations"
 
@@ -164,6 +165,10 @@ forget: $(RASA_VENV)/.installed
 eval: install $(MODEL)
 	@mkdir -p results
 	@$(RASA_PY) -m tools.eval_nlu --model $(MODEL) --out results/eval.json
+
+# The English sentences into locale/messages.pot, merged into every catalog (README, "Languages").
+translations: install
+	@$(ACTIONS_PY) -m tools.translations
 
 # 10,000 hostile messages through the REST channel (tools/hostile.py); FUZZ_MESSAGES to change.
 FUZZ_MESSAGES ?= 10000
