@@ -12,7 +12,7 @@ import json
 import secrets
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import httpx
 import jwt
@@ -21,7 +21,7 @@ from fastapi import FastAPI, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from common.identifiers import ORDER_NUMBER_VALUE
+from common.identifiers import ORDER_NUMBER_VALUE, is_order_number
 from language.languages import load as load_languages
 from shop import order_pages
 from shop.order_pages import template
@@ -168,79 +168,60 @@ def create_app(settings: Settings) -> FastAPI:
                                                            message="There is no such order in your account.")
         return page(request, "Order not found", content, status=404)
 
-    @app.get("/orders", response_class=HTMLResponse)
-    def my_orders(request: Request):
+    def orders_page(request: Request, menu: str, content: Callable[[str, List[dict]], str]):
+        """A logged-in page about the customer's orders, titled by one of the profile's menus."""
         customer_id = logged_in(request)
         if not customer_id:
             return RedirectResponse("/login", status_code=303)
         try:
             orders = fetch_orders(settings, customer_id)
         except httpx.HTTPError:
-            return unavailable(request, names["my_orders"])
-        return page(request, names["my_orders"], order_pages.my_orders(names, customers[customer_id], orders))
+            return unavailable(request, names[menu])
+        return page(request, names[menu], content(customer_id, orders))
+
+    @app.get("/orders", response_class=HTMLResponse)
+    def my_orders(request: Request):
+        return orders_page(request, "my_orders",
+                           lambda customer_id, orders: order_pages.my_orders(names, customers[customer_id], orders))
 
     @app.get("/account", response_class=HTMLResponse)
     def account(request: Request):
+        return orders_page(request, "orders",
+                           lambda customer_id, orders: order_pages.account(names, customers[customer_id], orders))
+
+    def one_order_page(request: Request, number: str, menu: str, title: str, content: Callable[[dict], str]):
+        """A logged-in page about one of the customer's orders (404 for anyone else's)."""
         customer_id = logged_in(request)
         if not customer_id:
             return RedirectResponse("/login", status_code=303)
         try:
-            orders = fetch_orders(settings, customer_id)
+            order = customers_order(customer_id, number)
         except httpx.HTTPError:
-            return unavailable(request, names["orders"])
-        return page(request, names["orders"], order_pages.account(names, customers[customer_id], orders))
+            return unavailable(request, names[menu])
+        if order is None:
+            return not_found(request)
+        return page(request, title, content(order))
 
     @app.get("/orders/{number}", response_class=HTMLResponse)
     def order_details(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE)):
-        customer_id = logged_in(request)
-        if not customer_id:
-            return RedirectResponse("/login", status_code=303)
-        try:
-            order = customers_order(customer_id, number)
-        except httpx.HTTPError:
-            return unavailable(request, names["order_details"])
-        if order is None:
-            return not_found(request)
-        return page(request, f"Order #{number}", order_pages.order_details(names, order))
+        return one_order_page(request, number, "order_details", f"Order #{number}",
+                              lambda order: order_pages.order_details(names, order))
 
     @app.get("/returns", response_class=HTMLResponse)
     def return_steps(request: Request):
-        customer_id = logged_in(request)
-        if not customer_id:
-            return RedirectResponse("/login", status_code=303)
-        try:
-            orders = fetch_orders(settings, customer_id)
-        except httpx.HTTPError:
-            return unavailable(request, names["get_help"])
-        return page(request, names["get_help"], order_pages.return_steps(names, orders))
+        return orders_page(request, "get_help", lambda customer_id, orders: order_pages.return_steps(names, orders))
 
     @app.get("/returns/confirmation", response_class=HTMLResponse)
     def return_confirmation(request: Request, order: str = "", reason: str = ""):
-        customer_id = logged_in(request)
-        if not customer_id:
-            return RedirectResponse("/login", status_code=303)
-        if reason not in order_pages.REASONS or not order.isdigit() or len(order) != 8:
+        if logged_in(request) and (reason not in order_pages.REASONS or not is_order_number(order)):
             return RedirectResponse("/returns", status_code=303)
-        try:
-            found = customers_order(customer_id, order)
-        except httpx.HTTPError:
-            return unavailable(request, names["get_help"])
-        if found is None:
-            return not_found(request)
-        return page(request, "All set for your return", order_pages.return_confirmation(names, found, reason))
+        return one_order_page(request, order, "get_help", "All set for your return",
+                              lambda found: order_pages.return_confirmation(names, found, reason))
 
     @app.get("/orders/{number}/seller", response_class=HTMLResponse)
     def seller_message(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE), about: str = ""):
-        customer_id = logged_in(request)
-        if not customer_id:
-            return RedirectResponse("/login", status_code=303)
-        try:
-            order = customers_order(customer_id, number)
-        except httpx.HTTPError:
-            return unavailable(request, names["contact_seller"])
-        if order is None:
-            return not_found(request)
-        return page(request, f"Order #{number}", order_pages.seller_message(names, order, about == "help"))
+        return one_order_page(request, number, "contact_seller", f"Order #{number}",
+                              lambda order: order_pages.seller_message(names, order, about == "help"))
 
     @app.post("/orders/{number}/seller", response_class=HTMLResponse)
     def seller_message_not_sent(request: Request, number: str = PathParam(pattern=ORDER_NUMBER_VALUE)):
