@@ -144,17 +144,13 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        with self._storage.write_to(self._resource) as directory:
-            stored_models.save(directory, "intent_classifier", self._vectorizer, self._classifier)
+        stored_models.save_in(self._storage, self._resource, "intent_classifier", self._vectorizer, self._classifier)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                component._vectorizer, component._classifier = stored_models.restore(
-                    directory, "intent_classifier", component._new_vectorizer(), component._config["C"])
-        except ValueError:
-            pass  # no stored classifier (a model trained without NLU data): classify nothing
+        # A model trained without NLU data stores none: nothing is classified.
+        component._vectorizer, component._classifier = stored_models.restore_from(
+            model_storage, resource, "intent_classifier", component._new_vectorizer(), component._config["C"])
         return component

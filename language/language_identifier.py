@@ -141,17 +141,13 @@ class LanguageIdentifier(GraphComponent):
         return messages
 
     def persist(self) -> None:
-        with self._storage.write_to(self._resource) as directory:
-            stored_models.save(directory, "language_identifier", self._vectorizer, self._classifier)
+        stored_models.save_in(self._storage, self._resource, "language_identifier", self._vectorizer, self._classifier)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LanguageIdentifier":
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                component._vectorizer, component._classifier = stored_models.restore(
-                    directory, "language_identifier", cls._new_vectorizer(), component._config["C"])
-        except ValueError:
-            pass  # trained without NLU data: every conversation in its hint's language
+        # A model trained without NLU data stores none: every conversation in its hint's language.
+        component._vectorizer, component._classifier = stored_models.restore_from(
+            model_storage, resource, "language_identifier", cls._new_vectorizer(), component._config["C"])
         return component

@@ -4,7 +4,7 @@ silencing the servers' own start-up lines). The intent classifier and the langua
 identifier keep theirs this way."""
 import json
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -36,3 +36,19 @@ def restore(directory: Path, name: str, vectorizer: Any, C: float) -> Tuple[Any,
     classifier.classes_ = arrays["classes"]
     classifier.n_features_in_ = arrays["coef"].shape[1]
     return vectorizer, for_prediction(classifier)
+
+
+def save_in(storage: Any, resource: Any, name: str, vectorizer: Any, classifier: Any) -> None:
+    """Into a Rasa component's resource (its ModelStorage's write_to)."""
+    with storage.write_to(resource) as directory:
+        save(directory, name, vectorizer, classifier)
+
+
+def restore_from(storage: Any, resource: Any, name: str, vectorizer: Any, C: float) -> Tuple[Optional[Any], Optional[Any]]:
+    """From a Rasa component's resource; (None, None) when the model holds none (trained
+    without NLU data)."""
+    try:
+        with storage.read_from(resource) as directory:
+            return restore(directory, name, vectorizer, C)
+    except ValueError:
+        return None, None
