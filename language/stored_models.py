@@ -19,7 +19,7 @@ def save(directory: Path, name: str, vectorizer: Any, classifier: Any) -> None:
 def for_prediction(classifier: Any) -> Any:
     """The classifier with its weights in Fortran order: scikit-learn multiplies a message's
     features by coef_.T, and scipy copies that matrix on every call unless it is C-contiguous
-    (3.4 ms a prediction, 0.8 ms without the copy; same figures)."""
+    (measured: 3.4 ms a prediction with the copy, 0.8 ms without)."""
     classifier.coef_ = np.asfortranarray(classifier.coef_)
     return classifier
 
