@@ -35,7 +35,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations \
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations calibrate-photos \
 	scaled-packages run-scaled test-scaled
 
 help:
@@ -47,6 +47,7 @@ help:
 	@echo "make eval   intent, entity and language evaluation on the held-out sets (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
 	@echo "make translations  extract the English sentences and merge them into every language's catalog (locale/)"
+	@echo "make calibrate-photos  the return-photo checks: good photos refused, bad ones caught, speed"
 	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
 	@echo "make forget WHO=\"e-mail order-number customer-id\"   delete a customer's conversations"
 
@@ -169,6 +170,10 @@ eval: install $(MODEL)
 # The English sentences into locale/messages.pot, merged into every catalog (README, "Languages").
 translations: install
 	@$(ACTIONS_PY) -m tools.translations
+
+# The return-photo checks on real photos and their bad copies; thresholds: backend/photo_checks.yml.
+calibrate-photos: install
+	@$(BACKEND_PY) -m tools.photo_calibration --sweep --speed
 
 # 10,000 hostile messages through the REST channel (tools/hostile.py); FUZZ_MESSAGES to change.
 FUZZ_MESSAGES ?= 10000
