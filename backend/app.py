@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.models import Customer, FailedVerification, Order, Shipment
+from backend.photo_routes import add_photo_routes
+from backend.photo_storage import LocalDisk, PhotoStorage
 from backend.schemas import CustomerName, ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
 from backend.settings import Settings, VerificationLimits
 from common import bearer
@@ -94,9 +96,11 @@ def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
-def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], datetime] = None) -> FastAPI:
+def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], datetime] = None,
+               photos: PhotoStorage = None) -> FastAPI:
     engine = engine or create_engine(settings.database_url)
-    checks = FailedChecks(settings.verification, clock or (lambda: datetime.now(timezone.utc)))
+    clock = clock or (lambda: datetime.now(timezone.utc))
+    checks = FailedChecks(settings.verification, clock)
     app = FastAPI(title="Order backend", version="1.0.0",
                   description="Orders, shipments and returns as the support assistant may see them.")
 
@@ -125,6 +129,8 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
     async def unexpected(request: Request, exc: Exception):
         logger.exception("unexpected error on %s", request.url.path)
         return error(500, "internal", "internal error")
+
+    add_photo_routes(app, engine, settings.api_token, photos or LocalDisk(settings.photo_dir), authorised, clock)
 
     @app.get("/health")
     def health():

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from typing import List, Optional
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, TypeDecorator
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -131,3 +131,19 @@ class FailedVerification(Base):
     # "" for a caller that sends none.
     source: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ReturnPhoto(Base):
+    """A photo the return checklist asks for (backend/photo_checks.py), one per slot of an
+    order: a retake replaces it. The JPEG is in the photo storage under `id`, which is
+    random, so a photo's address can't be guessed."""
+
+    __tablename__ = "return_photos"
+    __table_args__ = (UniqueConstraint("order_number", "slot"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("orders.number"), index=True)
+    slot: Mapped[str] = mapped_column(String(16))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(16))  # difference hash, hex: duplicates across slots
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -15,7 +15,8 @@ class Model(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "verifications_paused", "internal"]
+    error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "verifications_paused", "internal",
+                   "link_invalid", "too_large"]
     message: str
 
 
@@ -128,3 +129,24 @@ class CustomerName(BaseModel):
 
     id: str
     name: str
+
+
+class PhotoView(Model):
+    """A kept return photo: GET /photos/{id} serves it."""
+    id: str
+    slot: str
+    width: int
+    height: int
+    taken_at: datetime
+
+
+class PhotoRefusedBody(BaseModel):
+    """An upload that isn't a usable photo: `reason` says why (backend/photo_checks.py)."""
+    error: Literal["photo_refused"]
+    reason: str
+    message: str
+
+
+class PhotoTaken(BaseModel):
+    photo: PhotoView
+    slots_filled: List[str]  # the order's slots that have a photo now, in the checklist's order

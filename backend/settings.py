@@ -55,6 +55,8 @@ class Settings:
     port: int
     seed_file: Path
     verification: VerificationLimits = field(default_factory=VerificationLimits)
+    # Where the kept return photos are (backend/photo_storage.py).
+    photo_dir: Path = ROOT / "var" / "photos"
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -72,4 +74,5 @@ class Settings:
             port=port,
             seed_file=Path(env.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
             verification=verification,
+            photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(ROOT / "var" / "photos"))),
         )

@@ -1,0 +1,111 @@
+"""The API's return photos: uploaded through a signed link (common/photo_links.py) by the
+customer's browser or a messaging channel's relay, checked (backend/photo_checks.py) and kept
+(backend/photo_storage.py); listed and served, with the API token, to the assistant, the
+seller's tools and the agents' desk.
+
+A photo is served as an inert image: always image/jpeg (it was re-encoded as one), never
+sniffed, never a page, never cached by a shared cache. Nothing of an upload is logged: neither
+its bytes nor its file name (the link carries none)."""
+import logging
+from datetime import datetime
+from typing import Annotated, Callable, List
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from backend.models import Order, ReturnPhoto
+from backend.photo_checks import PhotoRefused, check, limits
+from backend.photo_storage import PhotoStorage, StorageError, new_key
+from backend.schemas import ErrorBody, PhotoRefusedBody, PhotoTaken, PhotoView
+from common import photo_links
+from common.identifiers import ORDER_NUMBER_VALUE
+
+logger = logging.getLogger(__name__)
+INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
+         "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
+UPLOAD_ERRORS = {403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                 422: {"model": PhotoRefusedBody}}
+
+
+def _refused(reason: str) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"error": "photo_refused", "reason": reason,
+                                                  "message": f"not kept: {reason.replace('_', ' ')}"})
+
+
+def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: PhotoStorage,
+                     authorised: Callable, clock: Callable[[], datetime]) -> None:
+    OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
+    Slot = Annotated[str, Path(max_length=16, pattern=r"^[a-z_]+$")]
+
+    def keep(number: str, slot: str, data: bytes) -> dict:
+        """Checked against the order's other photos, stored, and the row replaced: in a worker
+        thread (a 12 MP photo takes about half a second of CPU)."""
+        with Session(engine) as db:
+            if db.get(Order, number) is None:
+                raise HTTPException(404, "no such order")
+            taken = {p.slot: p for p in db.scalars(select(ReturnPhoto).where(ReturnPhoto.order_number == number))}
+            others = [int(p.fingerprint, 16) for s, p in taken.items() if s != slot]
+            photo = check(data, slot, others)
+            key = new_key()
+            storage.put(key, photo.jpeg)
+            replaced = taken.pop(slot, None)
+            if replaced is not None:
+                db.delete(replaced)
+                db.flush()
+            row = ReturnPhoto(id=key, order_number=number, slot=slot, width=photo.width, height=photo.height,
+                              fingerprint=f"{photo.fingerprint:016x}", taken_at=clock())
+            db.add(row)
+            db.commit()
+            if replaced is not None:
+                storage.delete(replaced.id)
+            filled = set(taken) | {slot}
+            return {"photo": PhotoView.model_validate(row).model_dump(mode="json"),
+                    "slots_filled": [s for s in limits()["slots"] if s in filled]}
+
+    @app.put("/orders/{number}/photos/{slot}", response_model=PhotoTaken, responses=UPLOAD_ERRORS,
+             summary="Upload a return photo through a signed link (no API token)")
+    async def upload_photo(number: OrderNumber, slot: Slot, request: Request,
+                           conversation: Annotated[str, Query(max_length=128)] = "",
+                           expires: Annotated[str, Query(max_length=12)] = "",
+                           signature: Annotated[str, Query(max_length=64)] = ""):
+        if not photo_links.valid(api_token, number, slot, conversation, expires, signature, now=clock()):
+            return JSONResponse(status_code=403, content={"error": "link_invalid",
+                                                          "message": "this upload link is not valid, or has expired"})
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limits()["max_bytes"]:
+            return JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})
+        data = bytearray()
+        async for chunk in request.stream():  # a sender that lies about the length is cut off too
+            data += chunk
+            if len(data) > limits()["max_bytes"]:
+                return JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})
+        try:
+            return await run_in_threadpool(keep, number, slot, bytes(data))
+        except PhotoRefused as refused:
+            logger.info("return photo refused for a slot of an order: %s", refused.reason)
+            return _refused(refused.reason)
+
+    @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
+             summary="The order's return photos")
+    def order_photos(number: OrderNumber):
+        with Session(engine) as db:
+            if db.get(Order, number) is None:
+                raise HTTPException(404, "no such order")
+            rows = db.scalars(select(ReturnPhoto).where(ReturnPhoto.order_number == number)).all()
+            order = {slot: place for place, slot in enumerate(limits()["slots"])}
+            return sorted(rows, key=lambda p: order.get(p.slot, len(order)))
+
+    @app.get("/photos/{photo_id}", dependencies=[Depends(authorised)], response_class=Response,
+             responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorBody}},
+             summary="One return photo, as an inert JPEG")
+    def photo(photo_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]):
+        with Session(engine) as db:
+            if db.get(ReturnPhoto, photo_id) is None:
+                raise HTTPException(404, "no such photo")
+        try:
+            return Response(storage.get(photo_id), media_type="image/jpeg", headers=INERT)
+        except StorageError:
+            raise HTTPException(404, "no such photo") from None

@@ -1,0 +1,141 @@
+"""Return photos through the API: uploaded only through a signed link for that order, slot and
+conversation, checked, kept once per slot, and served to the API token only, as inert JPEGs."""
+import io
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageFilter
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from backend import seed
+from backend.__main__ import migrate
+from backend.app import create_app
+from backend.photo_storage import LocalDisk
+from backend.settings import Settings
+from common.photo_links import link_query
+
+SEED = Path(__file__).parent.parent / "seed.yml"
+PHOTOS = Path(__file__).parent.parent.parent / "tests" / "fixtures" / "photos"
+TOKEN = "test-token"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+ORDER, OTHER_ORDER = "40512360", "40512345"
+
+
+@pytest.fixture()
+def world(tmp_path):
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    migrate(url)
+    engine = create_engine(url)
+    with Session(engine) as db:
+        seed.load(db, SEED, now=NOW)
+    storage = LocalDisk(tmp_path / "photos")
+    app = create_app(Settings(url, TOKEN, "127.0.0.1", 0, SEED), engine, clock=lambda: NOW, photos=storage)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, tmp_path / "photos"
+
+
+def jpeg(name="astronaut", blur=0):
+    image = Image.open(PHOTOS / f"{name}.jpg").convert("RGB")
+    if blur:
+        image = image.filter(ImageFilter.GaussianBlur(blur))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def upload(client, data, slot="front", order=ORDER, link_for=None, conversation="conv-1", now=NOW):
+    query = link_query(TOKEN, *(link_for or (order, slot)), conversation, now=now)
+    return client.put(f"/orders/{order}/photos/{slot}", params=query, content=data)
+
+
+def kept_files(folder: Path):
+    return sorted(folder.rglob("*.jpg")) if folder.exists() else []
+
+
+def test_a_good_photo_is_kept_and_the_slots_filled_are_said(world):
+    client, folder = world
+    reply = upload(client, jpeg())
+    assert reply.status_code == 200
+    assert reply.json()["photo"]["slot"] == "front"
+    assert reply.json()["slots_filled"] == ["front"]
+    assert upload(client, jpeg("camera"), "back").json()["slots_filled"] == ["front", "back"]
+    assert len(kept_files(folder)) == 2
+
+
+def test_a_retake_replaces_the_slots_photo_and_its_file(world):
+    client, folder = world
+    first = upload(client, jpeg()).json()["photo"]["id"]
+    second = upload(client, jpeg("camera")).json()["photo"]["id"]
+    assert first != second
+    listed = client.get(f"/orders/{ORDER}/photos", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert [(p["slot"], p["id"]) for p in listed] == [("front", second)]
+    assert [f.stem for f in kept_files(folder)] == [second]
+
+
+def test_a_refused_photo_says_why_and_leaves_nothing_behind(world):
+    client, folder = world
+    reply = upload(client, jpeg(blur=3))
+    assert reply.status_code == 422
+    assert reply.json()["error"] == "photo_refused" and reply.json()["reason"] == "blurry"
+    assert upload(client, b"<svg onload='alert(1)'/>").json()["reason"] == "not_an_image"
+    assert kept_files(folder) == []
+
+
+def test_the_same_photo_in_another_slot_is_refused_as_a_duplicate(world):
+    client, _ = world
+    upload(client, jpeg())
+    assert upload(client, jpeg(), "back").json()["reason"] == "duplicate"
+
+
+@pytest.mark.parametrize("tampered", [
+    {"link_for": (OTHER_ORDER, "front")},                # a link for another order
+    {"link_for": (ORDER, "back")},                       # for another slot
+    {"now": NOW - timedelta(hours=1)},                   # expired
+])
+def test_an_upload_needs_a_link_for_this_order_and_slot_still_open(world, tampered):
+    client, folder = world
+    reply = upload(client, jpeg(), **tampered)
+    assert reply.status_code == 403 and reply.json()["error"] == "link_invalid"
+    assert kept_files(folder) == []
+
+
+def test_a_link_cant_be_made_without_the_api_token_nor_reused_for_another_conversation(world):
+    client, _ = world
+    forged = link_query("a guessed token", ORDER, "front", "conv-1", now=NOW)
+    assert client.put(f"/orders/{ORDER}/photos/front", params=forged, content=jpeg()).status_code == 403
+    query = link_query(TOKEN, ORDER, "front", "conv-1", now=NOW)
+    query["conversation"] = "conv-2"
+    assert client.put(f"/orders/{ORDER}/photos/front", params=query, content=jpeg()).status_code == 403
+    assert client.put(f"/orders/{ORDER}/photos/front", content=jpeg()).status_code == 403
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(world):
+    client, folder = world
+    reply = upload(client, b"\xff\xd8" + b"\0" * (15 * 1024 * 1024 + 1))
+    assert reply.status_code == 413 and reply.json()["error"] == "too_large"
+    assert kept_files(folder) == []
+
+
+def test_photos_are_served_to_the_api_token_only_as_inert_jpegs(world):
+    client, _ = world
+    photo_id = upload(client, jpeg()).json()["photo"]["id"]
+    assert client.get(f"/photos/{photo_id}").status_code == 401
+    assert client.get(f"/orders/{ORDER}/photos").status_code == 401
+    served = client.get(f"/photos/{photo_id}", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/jpeg"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["content-disposition"].startswith("inline")
+    assert "default-src 'none'" in served.headers["content-security-policy"]
+    assert "no-store" in served.headers["cache-control"]
+    assert Image.open(io.BytesIO(served.content)).format == "JPEG"
+
+
+def test_a_photo_id_that_isnt_one_is_a_404_and_never_a_path(world):
+    client, _ = world
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.get("/photos/" + "0" * 32, headers=auth).status_code == 404
+    assert client.get("/photos/..%2F..%2Fetc%2Fpasswd", headers=auth).status_code in (404, 422)
