@@ -7,17 +7,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
-
-from backend import seed
-from backend.__main__ import migrate
 from backend.app import create_app
 from backend.photo_storage import LocalDisk
 from backend.settings import Settings
 from common.photo_links import link_query
+from seeded import SEED, seeded_database
 
-SEED = Path(__file__).parent.parent / "seed.yml"
 PHOTOS = Path(__file__).parent.parent.parent / "tests" / "fixtures" / "photos"
 TOKEN = "test-token"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -26,11 +21,7 @@ ORDER, OTHER_ORDER = "40512360", "40512345"
 
 @pytest.fixture()
 def world(tmp_path):
-    url = f"sqlite:///{tmp_path / 'orders.db'}"
-    migrate(url)
-    engine = create_engine(url)
-    with Session(engine) as db:
-        seed.load(db, SEED, now=NOW)
+    url, engine = seeded_database(tmp_path, NOW)
     storage = LocalDisk(tmp_path / "photos")
     app = create_app(Settings(url, TOKEN, "127.0.0.1", 0, SEED), engine, clock=lambda: NOW, photos=storage)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -2,20 +2,17 @@
 for that order, a stranger can only delay the real customer by a short pause, and the counts
 live in the database. On a fresh seeded SQLite database with a clock the tests move."""
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend import seed
-from backend.__main__ import migrate
 from backend.app import create_app
 from backend.models import FailedVerification
 from backend.settings import Settings, SettingsError, VerificationLimits
+from seeded import SEED, seeded_database
 
-SEED = Path(__file__).parent.parent / "seed.yml"
 TOKEN = "test-token"
 START = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ORDER = "40512353"  # Cleo's
@@ -36,12 +33,7 @@ class Clock:
 
 @pytest.fixture
 def database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'orders.db'}"
-    migrate(url)
-    engine = create_engine(url)
-    with Session(engine) as db:
-        seed.load(db, SEED, now=START)
-    return url, engine
+    return seeded_database(tmp_path, START)
 
 
 @pytest.fixture
