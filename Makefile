@@ -122,9 +122,13 @@ validate: $(RASA_VENV)/.installed
 	@echo "==> rasa data validate"
 	@$(RASA) data validate --fail-on-warnings --quiet
 
+# The order backend's database, for the jobs that run beside the service (photo retention).
+BACKEND_DATABASE = BACKEND_DATABASE_URL=$${BACKEND_DATABASE_URL:-sqlite:///$(BACKEND_DB)}
+
 run: install $(MODEL)
 	@mkdir -p var
 	@$(RASA_PY) -m tools.forget --older-than-days $(CONVERSATION_RETENTION_DAYS)
+	@$(BACKEND_DATABASE) $(BACKEND_PY) -m backend.photo_retention --expired
 	@$(RASA_PY) -m tools.run
 
 shell: install $(MODEL)
@@ -160,8 +164,10 @@ test-scaled: install scaled-packages $(MODEL)
 	@$(ACTIONS_PY) -m pytest -m scaled tests/scaled
 
 # GDPR erasure: make forget WHO="e-mail order-number customer-id"; retention: OLDER_THAN_DAYS=N
-forget: $(RASA_VENV)/.installed
+forget: $(RASA_VENV)/.installed $(BACKEND_VENV)/.installed
+	@mkdir -p var
 	@$(RASA_PY) -m tools.forget $(WHO) $(if $(OLDER_THAN_DAYS),--older-than-days $(OLDER_THAN_DAYS),)
+	@$(BACKEND_DATABASE) $(BACKEND_PY) -m backend.photo_retention $(WHO) $(if $(OLDER_THAN_DAYS),--expired,)
 
 eval: install $(MODEL)
 	@mkdir -p results

@@ -48,6 +48,29 @@ class VerificationLimits:
 
 
 @dataclass(frozen=True)
+class PhotoKeeping:
+    """Where the order database and the return photos are, and how long a photo is kept: a
+    return needs its photos for the seller's checks and a dispute, not for ever. Read without
+    the API token, for the retention job (backend/photo_retention.py)."""
+    database_url: str
+    photo_dir: Path
+    retention_days: int = 90
+
+    @classmethod
+    def from_environment(cls, env: Optional[Environment] = None) -> "PhotoKeeping":
+        own = env is None
+        env = env or Environment()
+        keeping = cls(
+            # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
+            database_url=env.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
+            photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(ROOT / "var" / "photos"))),
+            retention_days=env.whole_number("BACKEND_PHOTO_RETENTION_DAYS", cls.retention_days, minimum=1))
+        if own:
+            env.check()
+        return keeping
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     api_token: str
@@ -65,14 +88,14 @@ class Settings:
         api_token = env.required("BACKEND_API_TOKEN", "the token every API request must carry")
         port = env.whole_number("BACKEND_PORT", 8000)
         verification = VerificationLimits.from_environment(env)
+        keeping = PhotoKeeping.from_environment(env)
         env.check()
         return cls(
-            # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
-            database_url=env.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
+            database_url=keeping.database_url,
             api_token=api_token,
             host=env.get("BACKEND_HOST", "127.0.0.1"),
             port=port,
             seed_file=Path(env.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
             verification=verification,
-            photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(ROOT / "var" / "photos"))),
+            photo_dir=keeping.photo_dir,
         )
