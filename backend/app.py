@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from backend.models import Customer, FailedVerification, Order, Shipment
 from backend.photo_routes import add_photo_routes
-from backend.photo_storage import LocalDisk, PhotoStorage
+from backend.photo_storage import PhotoStorage, open_storage
 from backend.schemas import CustomerName, ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
-from backend.settings import Settings, VerificationLimits
+from backend.settings import ROOT, PhotoKeeping, Settings, VerificationLimits
 from common import bearer
 from common.identifiers import ORDER_NUMBER_VALUE
 
@@ -130,7 +130,8 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
         logger.exception("unexpected error on %s", request.url.path)
         return error(500, "internal", "internal error")
 
-    add_photo_routes(app, engine, settings.api_token, photos or LocalDisk(settings.photo_dir), authorised, clock)
+    keeping = settings.photos or PhotoKeeping(settings.database_url, ROOT / "var" / "photos")
+    add_photo_routes(app, engine, settings.api_token, photos or open_storage(keeping), authorised, clock)
 
     @app.get("/health")
     def health():

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from backend.models import Customer, Order, ReturnPhoto
-from backend.photo_storage import LocalDisk, PhotoStorage
+from backend.photo_storage import PhotoStorage, open_storage
 from backend.settings import PhotoKeeping
 
 
@@ -64,7 +64,7 @@ def main() -> int:
     if not inspect(engine).has_table("return_photos"):
         print("No return photos stored yet.")
         return 0
-    storage = LocalDisk(keeping.photo_dir)
+    storage = open_storage(keeping)
     if args.identifiers:
         print(f"Deleted {forget(engine, storage, args.identifiers)} return photo(s) of the orders named.")
     if args.expired:

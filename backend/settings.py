@@ -55,6 +55,11 @@ class PhotoKeeping:
     database_url: str
     photo_dir: Path
     retention_days: int = 90
+    # "disk" (photo_dir) or "s3": an S3-compatible bucket (credentials: boto3's AWS_* variables).
+    store: str = "disk"
+    s3_bucket: Optional[str] = None
+    s3_prefix: str = "return-photos/"
+    s3_endpoint_url: Optional[str] = None  # MinIO, Ceph ...; AWS's own when unset
 
     @classmethod
     def from_environment(cls, env: Optional[Environment] = None) -> "PhotoKeeping":
@@ -64,7 +69,15 @@ class PhotoKeeping:
             # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
             database_url=env.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
             photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(ROOT / "var" / "photos"))),
-            retention_days=env.whole_number("BACKEND_PHOTO_RETENTION_DAYS", cls.retention_days, minimum=1))
+            retention_days=env.whole_number("BACKEND_PHOTO_RETENTION_DAYS", cls.retention_days, minimum=1),
+            store=env.get("BACKEND_PHOTO_STORE", "disk"),
+            s3_bucket=env.get("BACKEND_S3_BUCKET"),
+            s3_prefix=env.get("BACKEND_S3_PREFIX", cls.s3_prefix),
+            s3_endpoint_url=env.get("BACKEND_S3_ENDPOINT_URL"))
+        if keeping.store not in ("disk", "s3"):
+            env.problem(f"BACKEND_PHOTO_STORE is {keeping.store!r}: it must be disk or s3")
+        if keeping.store == "s3" and not keeping.s3_bucket:
+            env.problem("BACKEND_PHOTO_STORE=s3 needs BACKEND_S3_BUCKET, the bucket the photos go to")
         if own:
             env.check()
         return keeping
@@ -78,8 +91,8 @@ class Settings:
     port: int
     seed_file: Path
     verification: VerificationLimits = field(default_factory=VerificationLimits)
-    # Where the kept return photos are (backend/photo_storage.py).
-    photo_dir: Path = ROOT / "var" / "photos"
+    # Where the kept return photos are, and for how long (backend/photo_storage.py).
+    photos: Optional[PhotoKeeping] = None
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -97,5 +110,5 @@ class Settings:
             port=port,
             seed_file=Path(env.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
             verification=verification,
-            photo_dir=keeping.photo_dir,
+            photos=keeping,
         )
