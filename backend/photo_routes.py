@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
          "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
 UPLOAD_ERRORS = {403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
-                 422: {"model": PhotoRefusedBody}}
+                 422: {"model": PhotoRefusedBody}, 503: {"model": ErrorBody}}
 
 
 def _refused(reason: str) -> JSONResponse:
@@ -87,6 +87,10 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
         except PhotoRefused as refused:
             logger.info("return photo refused for a slot of an order: %s", refused.reason)
             return _refused(refused.reason)
+        except StorageError as failed:
+            logger.error("return photo not stored: %s", failed)
+            return JSONResponse(status_code=503, content={"error": "store_unavailable",
+                                                          "message": "the photo could not be stored; try again"})
 
     @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
              summary="The order's return photos")

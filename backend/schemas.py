@@ -16,7 +16,7 @@ class Model(BaseModel):
 
 class ErrorBody(BaseModel):
     error: Literal["not_found", "invalid", "unauthorized", "too_many_attempts", "verifications_paused", "internal",
-                   "link_invalid", "too_large"]
+                   "link_invalid", "too_large", "store_unavailable"]
     message: str
 
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
 from backend.app import create_app
-from backend.photo_storage import LocalDisk
+from backend.photo_storage import LocalDisk, StorageError
 from backend.settings import Settings
 from common.photo_links import link_query
 from seeded import SEED, seeded_database
@@ -130,3 +130,23 @@ def test_a_photo_id_that_isnt_one_is_a_404_and_never_a_path(world):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert client.get("/photos/" + "0" * 32, headers=auth).status_code == 404
     assert client.get("/photos/..%2F..%2Fetc%2Fpasswd", headers=auth).status_code in (404, 422)
+
+
+class BrokenStore:
+    def put(self, key, jpeg):
+        raise StorageError("the photo store failed: ServiceUnavailable")
+
+    def get(self, key):
+        raise StorageError("no such photo")
+
+    def delete(self, key):
+        pass
+
+
+def test_a_store_that_fails_is_a_503_and_the_order_keeps_no_row(tmp_path):
+    url, engine = seeded_database(tmp_path, NOW)
+    app = create_app(Settings(url, TOKEN, "127.0.0.1", 0, SEED), engine, clock=lambda: NOW, photos=BrokenStore())
+    with TestClient(app, raise_server_exceptions=False) as client:
+        reply = upload(client, jpeg())
+        assert reply.status_code == 503 and reply.json()["error"] == "store_unavailable"
+        assert client.get(f"/orders/{ORDER}/photos", headers={"Authorization": f"Bearer {TOKEN}"}).json() == []
