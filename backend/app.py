@@ -1,8 +1,6 @@
 """The HTTP API (FastAPI generates the OpenAPI document at /openapi.json)."""
-import hashlib
 import hmac
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Callable, List, Optional
@@ -13,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, create_engine, delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from backend.conversations import seconds, source
 from backend.models import Customer, FailedVerification, Order, Shipment
 from backend.photo_routes import add_photo_routes
 from backend.photo_storage import PhotoStorage, open_storage
@@ -52,11 +51,11 @@ class FailedChecks:
         own = [at for at, by in failures if by == source]
         if len(own) >= limits.per_conversation:
             # Until enough of its failures have left the window.
-            refusals.append(Refusal(TOO_MANY_ATTEMPTS, _seconds(own[-limits.per_conversation] + window - now)))
+            refusals.append(Refusal(TOO_MANY_ATTEMPTS, seconds(own[-limits.per_conversation] + window - now)))
         if len(failures) >= limits.per_order:
             resumes = failures[-1].at + timedelta(seconds=limits.pause_s)
             if resumes > now:
-                refusals.append(Refusal(PAUSED, _seconds(resumes - now)))
+                refusals.append(Refusal(PAUSED, seconds(resumes - now)))
         return max(refusals, key=lambda r: r.retry_after_s, default=None)
 
     def record(self, db: Session, order_number: str, source: str) -> None:
@@ -65,17 +64,6 @@ class FailedChecks:
             FailedVerification.at <= now - timedelta(seconds=self.limits.window_s)))
         db.add(FailedVerification(order_number=order_number, source=source, at=now))
         db.commit()
-
-
-def _seconds(delta: timedelta) -> int:
-    """Whole seconds, rounded up: a wait that is told is never shorter than the real one."""
-    return max(1, math.ceil(delta.total_seconds()))
-
-
-def _source(conversation: Optional[str]) -> str:
-    # Hashed: the backend needs to tell conversations apart, not to know their ids (on
-    # messaging channels, the customer's account id).
-    return hashlib.sha256(conversation.encode()).hexdigest() if conversation else ""
 
 
 def _same(given: Optional[str], stored: Optional[str], normalise) -> bool:
@@ -131,7 +119,7 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
         return error(500, "internal", "internal error")
 
     keeping = settings.photos or PhotoKeeping(settings.database_url, ROOT / "var" / "photos")
-    add_photo_routes(app, engine, settings.api_token, photos or open_storage(keeping), authorised, clock)
+    add_photo_routes(app, engine, settings.api_token, photos or open_storage(keeping), keeping, authorised, clock)
 
     @app.get("/health")
     def health():
@@ -155,8 +143,8 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
     def verify(request: VerificationRequest, db: Db):
         """Is this the order's customer? Checks the e-mail or the delivery postcode on the order.
         Failed checks are limited per conversation and order, and per order (settings.py)."""
-        source = _source(request.conversation)
-        refused = checks.refusal(db, request.order_number, source)
+        asker = source(request.conversation)
+        refused = checks.refusal(db, request.order_number, asker)
         if refused:
             message = ("too many failed attempts for this order from this conversation" if refused.error == TOO_MANY_ATTEMPTS
                        else "checks of this order are paused after many failed attempts")
@@ -169,8 +157,8 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
             _same(request.email, customer.email, _email) or _same(request.postcode, customer.delivery_postcode, _postcode))
         if verified:
             return VerificationResult(verified=True)
-        checks.record(db, request.order_number, source)
-        now_refused = checks.refusal(db, request.order_number, source)
+        checks.record(db, request.order_number, asker)
+        now_refused = checks.refusal(db, request.order_number, asker)
         return VerificationResult(verified=False, retry_after_s=now_refused.retry_after_s if now_refused else None)
 
     @app.get("/customers/{customer_id}", response_model=CustomerName, responses=ERRORS,

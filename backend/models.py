@@ -147,3 +147,14 @@ class ReturnPhoto(Base):
     height: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(16))  # difference hash, hex: duplicates across slots
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PhotoUpload(Base):
+    """One upload of a return photo, accepted or refused, kept for the upload limits' window
+    (backend/settings.py, PhotoKeeping): the limits hold across replicas and restarts."""
+
+    __tablename__ = "photo_uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(String(8), index=True)
+    source: Mapped[str] = mapped_column(String(64))  # backend/conversations.py
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -7,19 +7,21 @@ A photo is served as an inert image: always image/jpeg (it was re-encoded as one
 sniffed, never a page, never cached by a shared cache. Nothing of an upload is logged: neither
 its bytes nor its file name (the link carries none)."""
 import logging
-from datetime import datetime
-from typing import Annotated, Callable, List
+from datetime import datetime, timedelta
+from typing import Annotated, Callable, List, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from backend.models import Order, ReturnPhoto
+from backend.conversations import seconds, source
+from backend.models import Order, PhotoUpload, ReturnPhoto
 from backend.photo_checks import PhotoRefused, check, limits
 from backend.photo_storage import PhotoStorage, StorageError, new_key
 from backend.schemas import ErrorBody, PhotoRefusedBody, PhotoTaken, PhotoView
+from backend.settings import PhotoKeeping
 from common import photo_links
 from common.identifiers import ORDER_NUMBER_VALUE
 
@@ -27,7 +29,7 @@ logger = logging.getLogger(__name__)
 INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
          "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
 UPLOAD_ERRORS = {403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
-                 422: {"model": PhotoRefusedBody}, 503: {"model": ErrorBody}}
+                 422: {"model": PhotoRefusedBody}, 429: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 
 
 def _refused(reason: str) -> JSONResponse:
@@ -35,7 +37,25 @@ def _refused(reason: str) -> JSONResponse:
                                                   "message": f"not kept: {reason.replace('_', ' ')}"})
 
 
-def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: PhotoStorage,
+def _too_many(engine: Engine, keeping: PhotoKeeping, number: str, asker: str, now: datetime) -> Optional[int]:
+    """Seconds to wait when this conversation, or everyone together, has uploaded the limit
+    of photos to this order within the window; else None, and this upload is counted."""
+    since = now - timedelta(seconds=keeping.upload_window_s)
+    with Session(engine) as db:
+        db.execute(delete(PhotoUpload).where(PhotoUpload.at < since))
+        recent = select(PhotoUpload.at).where(PhotoUpload.order_number == number, PhotoUpload.at >= since)
+        mine = list(db.scalars(recent.where(PhotoUpload.source == asker).order_by(PhotoUpload.at)))
+        everyone = list(db.scalars(recent.order_by(PhotoUpload.at)))
+        for uploads, limit in ((mine, keeping.uploads_per_conversation), (everyone, keeping.uploads_per_order)):
+            if len(uploads) >= limit:
+                db.commit()
+                return seconds(uploads[len(uploads) - limit] + timedelta(seconds=keeping.upload_window_s) - now)
+        db.add(PhotoUpload(order_number=number, source=asker, at=now))
+        db.commit()
+    return None
+
+
+def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: PhotoStorage, keeping: PhotoKeeping,
                      authorised: Callable, clock: Callable[[], datetime]) -> None:
     OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
     Slot = Annotated[str, Path(max_length=16, pattern=r"^[a-z_]+$")]
@@ -74,6 +94,11 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
         if not photo_links.valid(api_token, number, slot, conversation, expires, signature, now=clock()):
             return JSONResponse(status_code=403, content={"error": "link_invalid",
                                                           "message": "this upload link is not valid, or has expired"})
+        wait = await run_in_threadpool(_too_many, engine, keeping, number, source(conversation), clock())
+        if wait is not None:
+            return JSONResponse(status_code=429, headers={"Retry-After": str(wait)},
+                                content={"error": "too_many_attempts", "retry_after_s": wait,
+                                         "message": "too many photos sent for this order; try again later"})
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limits()["max_bytes"]:
             return JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})

@@ -60,6 +60,11 @@ class PhotoKeeping:
     s3_bucket: Optional[str] = None
     s3_prefix: str = "return-photos/"
     s3_endpoint_url: Optional[str] = None  # MinIO, Ceph ...; AWS's own when unset
+    # Uploads (accepted or refused) per window: eight slots and a few retakes each are far
+    # below these; a script pouring files into an order is not.
+    upload_window_s: int = 3600
+    uploads_per_conversation: int = 40
+    uploads_per_order: int = 100
 
     @classmethod
     def from_environment(cls, env: Optional[Environment] = None) -> "PhotoKeeping":
@@ -73,7 +78,11 @@ class PhotoKeeping:
             store=env.get("BACKEND_PHOTO_STORE", "disk"),
             s3_bucket=env.get("BACKEND_S3_BUCKET"),
             s3_prefix=env.get("BACKEND_S3_PREFIX", cls.s3_prefix),
-            s3_endpoint_url=env.get("BACKEND_S3_ENDPOINT_URL"))
+            s3_endpoint_url=env.get("BACKEND_S3_ENDPOINT_URL"),
+            upload_window_s=env.whole_number("BACKEND_PHOTO_UPLOAD_WINDOW_S", cls.upload_window_s, minimum=1),
+            uploads_per_conversation=env.whole_number("BACKEND_PHOTO_UPLOADS_PER_CONVERSATION",
+                                                      cls.uploads_per_conversation, minimum=1),
+            uploads_per_order=env.whole_number("BACKEND_PHOTO_UPLOADS_PER_ORDER", cls.uploads_per_order, minimum=1))
         if keeping.store not in ("disk", "s3"):
             env.problem(f"BACKEND_PHOTO_STORE is {keeping.store!r}: it must be disk or s3")
         if keeping.store == "s3" and not keeping.s3_bucket:

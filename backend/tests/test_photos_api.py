@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
 from backend.app import create_app
 from backend.photo_storage import LocalDisk, StorageError
-from backend.settings import Settings
+from backend.settings import PhotoKeeping, Settings
 from common.photo_links import link_query
 from seeded import SEED, seeded_database
 
@@ -150,3 +150,17 @@ def test_a_store_that_fails_is_a_503_and_the_order_keeps_no_row(tmp_path):
         reply = upload(client, jpeg())
         assert reply.status_code == 503 and reply.json()["error"] == "store_unavailable"
         assert client.get(f"/orders/{ORDER}/photos", headers={"Authorization": f"Bearer {TOKEN}"}).json() == []
+
+
+def test_uploads_are_limited_per_conversation_and_per_order_and_say_when_to_try_again(tmp_path):
+    url, engine = seeded_database(tmp_path, NOW)
+    keeping = PhotoKeeping(url, tmp_path / "photos", uploads_per_conversation=2, uploads_per_order=3)
+    app = create_app(Settings(url, TOKEN, "127.0.0.1", 0, SEED, photos=keeping), engine, clock=lambda: NOW)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert upload(client, jpeg()).status_code == 200
+        assert upload(client, b"not a photo").status_code == 422  # refused uploads count too
+        third = upload(client, jpeg("camera"), "back")
+        assert third.status_code == 429 and third.json()["error"] == "too_many_attempts"
+        assert third.headers["Retry-After"] == "3600"
+        assert upload(client, jpeg("camera"), "back", conversation="conv-2").status_code == 200
+        assert upload(client, jpeg("grass"), "left", conversation="conv-3").status_code == 429  # the order's limit
