@@ -158,3 +158,14 @@ class PhotoUpload(Base):
     order_number: Mapped[str] = mapped_column(String(8), index=True)
     source: Mapped[str] = mapped_column(String(64))  # backend/conversations.py
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SellerToken(Base):
+    """A seller's API token, as its SHA-256 (the token itself is shown once, when issued:
+    python -m backend.seller_tokens issue SELLER). It opens the seller's own orders' return
+    photos, nothing else."""
+
+    __tablename__ = "seller_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())

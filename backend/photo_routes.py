@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Annotated, Callable, List, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, delete, select
@@ -21,6 +21,7 @@ from backend.models import Order, PhotoUpload, ReturnPhoto
 from backend.photo_checks import PhotoRefused, check, limits
 from backend.photo_storage import PhotoStorage, StorageError, new_key
 from backend.schemas import ErrorBody, PhotoRefusedBody, PhotoTaken, PhotoView
+from backend.seller_tokens import seller_of
 from backend.settings import PhotoKeeping
 from common import photo_links
 from common.identifiers import ORDER_NUMBER_VALUE
@@ -117,24 +118,55 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
             return JSONResponse(status_code=503, content={"error": "store_unavailable",
                                                           "message": "the photo could not be stored; try again"})
 
-    @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
-             summary="The order's return photos")
-    def order_photos(number: OrderNumber):
+    PhotoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+    PHOTO = {200: {"content": {"image/jpeg": {}}}, 401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
+
+    def listed(number: str, seller: Optional[str] = None) -> List[ReturnPhoto]:
+        """The order's photos in the checklist's order; 404 for an order that isn't the seller's."""
         with Session(engine) as db:
-            if db.get(Order, number) is None:
+            order = db.get(Order, number)
+            if order is None or (seller is not None and order.seller_id != seller):
                 raise HTTPException(404, "no such order")
             rows = db.scalars(select(ReturnPhoto).where(ReturnPhoto.order_number == number)).all()
-            order = {slot: place for place, slot in enumerate(limits()["slots"])}
-            return sorted(rows, key=lambda p: order.get(p.slot, len(order)))
+            place = {slot: index for index, slot in enumerate(limits()["slots"])}
+            return sorted(rows, key=lambda p: place.get(p.slot, len(place)))
 
-    @app.get("/photos/{photo_id}", dependencies=[Depends(authorised)], response_class=Response,
-             responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorBody}},
-             summary="One return photo, as an inert JPEG")
-    def photo(photo_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]):
+    def served(photo_id: str, seller: Optional[str] = None) -> Response:
         with Session(engine) as db:
-            if db.get(ReturnPhoto, photo_id) is None:
-                raise HTTPException(404, "no such photo")
+            photo = db.get(ReturnPhoto, photo_id)
+            owner = db.get(Order, photo.order_number).seller_id if photo else None
+        if photo is None or (seller is not None and owner != seller):
+            raise HTTPException(404, "no such photo")
         try:
             return Response(storage.get(photo_id), media_type="image/jpeg", headers=INERT)
         except StorageError:
             raise HTTPException(404, "no such photo") from None
+
+    def a_seller(authorization: Annotated[str, Header()] = "") -> str:
+        with Session(engine) as db:
+            seller = seller_of(db, authorization)
+        if seller is None:
+            raise HTTPException(401, "a valid seller token is required")
+        return seller
+
+    Seller = Annotated[str, Depends(a_seller)]
+
+    @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
+             summary="The order's return photos")
+    def order_photos(number: OrderNumber):
+        return listed(number)
+
+    @app.get("/photos/{photo_id}", dependencies=[Depends(authorised)], response_class=Response, responses=PHOTO,
+             summary="One return photo, as an inert JPEG")
+    def photo(photo_id: PhotoId):
+        return served(photo_id)
+
+    @app.get("/seller/orders/{number}/photos", response_model=List[PhotoView], responses=PHOTO,
+             summary="A seller's order's return photos, with the seller's token")
+    def sellers_order_photos(number: OrderNumber, seller: Seller):
+        return listed(number, seller)
+
+    @app.get("/seller/photos/{photo_id}", response_class=Response, responses=PHOTO,
+             summary="One of a seller's return photos, with the seller's token")
+    def sellers_photo(photo_id: PhotoId, seller: Seller):
+        return served(photo_id, seller)
