@@ -1,7 +1,7 @@
 """The API's return photos: uploaded through a signed link (common/photo_links.py) by the
 customer's browser or a messaging channel's relay, checked (backend/photo_checks.py) and kept
-(backend/photo_storage.py); listed and served, with the API token, to the assistant, the
-seller's tools and the agents' desk.
+(backend/photo_storage.py); listed and served with the API token to the assistant and the
+agents' desk, and with a seller's own token (backend/seller_tokens.py) to that seller.
 
 A photo is served as an inert image: always image/jpeg (it was re-encoded as one), never
 sniffed, never a page, never cached by a shared cache. Nothing of an upload is logged: neither

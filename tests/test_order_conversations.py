@@ -1,8 +1,12 @@
 """Personalised answers over REST, from the real order backend's seeded orders (backend/seed.yml)."""
 import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 
+from actions.date_wording import DateWording
 from customer_chat import EMAIL, OWNER
 
 pytestmark = pytest.mark.e2e
@@ -139,21 +143,20 @@ def test_a_missing_package_told_in_the_customers_words(chat):
     assert "sorry your package was stolen" in answer
 
 
-def test_a_delivered_order_that_never_arrived(chat):
+def test_a_delivered_order_that_never_arrived(chat, assistant):
     chat.log_in_as_owner_of("40512352")
     delivered = chat.say("track order 40512352")
     assert ("I didn't receive it", "/missing_package") in [(b["title"], b["payload"]) for b in delivered[0]["buttons"]]
     chat.say("/missing_package")
     answer = chat.text('/missing_package{"what_happened": "not_delivered"}')
-    # seeded as delivered 2 days ago; Ben reads dates in New York time, American English
-    from datetime import datetime, timedelta, timezone
-    from zoneinfo import ZoneInfo
-
-    from actions.date_wording import DateWording
-    now = datetime.now(timezone.utc)
-    two_days_ago = DateWording(now, "America/New_York", "en_US").day(
-        (now - timedelta(days=2)).astimezone(ZoneInfo("America/New_York")).date())
-    assert f"AirPods Pro (order 40512352) was marked as delivered {two_days_ago} by FedEx" in answer
+    # Seeded as delivered 2 days before the backend started: the day the backend holds (read
+    # there, not from the clock now, which may have passed midnight in New York since), in
+    # Ben's New York time and American English.
+    order = requests.get(f"http://{assistant.host}:{assistant.backend_port}/orders/40512352", timeout=10,
+                         headers={"Authorization": f"Bearer {assistant.secrets.orders_api_token}"}).json()
+    delivered_at = datetime.fromisoformat(order["shipment"]["delivered_at"].replace("Z", "+00:00")).astimezone(ZoneInfo("America/New_York"))
+    day = DateWording(datetime.now(timezone.utc), "America/New_York", "en_US").day(delivered_at.date())
+    assert f"AirPods Pro (order 40512352) was marked as delivered {day} by FedEx" in answer
 
 
 def test_a_logged_in_customer_chooses_among_their_orders(chat):
