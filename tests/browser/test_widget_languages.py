@@ -254,8 +254,15 @@ def order_card_problems(code: str, page, widget: Widget) -> list:
     return problems
 
 
-# ---- the widget following the browser --------------------------------------------------
+def logged_in_chat(page, reboxed) -> Widget:
+    """Ana logged in on the demo shop, the chat open."""
+    log_in(page, reboxed)
+    widget = Widget(page)
+    widget.open()
+    return widget
 
+
+# ---- the widget following the browser --------------------------------------------------
 
 def test_the_widgets_own_words_its_welcome_and_topics_are_in_the_browsers_language(desktop, phone, reboxed, code):
     words, welcome = widget_words(code), welcome_of(code)
@@ -297,9 +304,7 @@ def test_the_widgets_own_words_its_welcome_and_topics_are_in_the_browsers_langua
 def test_a_customer_asks_in_their_language_picks_an_order_by_its_quick_reply_and_gets_its_card_in_it(
         desktop, reboxed, code):
     page = desktop
-    log_in(page, reboxed)
-    widget = Widget(page)
-    widget.open()
+    widget = logged_in_chat(page, reboxed)
     widget.say(ANA[code]["where"])
     # Ana has three recent orders: the question and its quick replies are in her language.
     expect(widget.bot.last).to_have_text(
@@ -319,9 +324,7 @@ def test_a_customer_asks_in_their_language_picks_an_order_by_its_quick_reply_and
 
 def test_a_suggested_topic_is_answered_in_the_customers_language(desktop, reboxed, code):
     page = desktop
-    log_in(page, reboxed)
-    widget = Widget(page)
-    widget.open()
+    widget = logged_in_chat(page, reboxed)
     topic = welcome_of(code)["topics"][0]  # "Suivre ma commande", "Bestellung verfolgen"
     assert topic["payload"] == "/track_order"
     before = widget.bot.count()
@@ -338,9 +341,7 @@ def test_a_suggested_topic_is_answered_in_the_customers_language(desktop, reboxe
 def test_the_label_card_says_its_days_in_the_customers_words_and_typed_replies_walk_the_checklist(
         desktop, reboxed, code):
     page = desktop
-    log_in(page, reboxed)
-    widget = Widget(page)
-    widget.open()
+    widget = logged_in_chat(page, reboxed)
     widget.say(ANA[code]["label"])
     expect(widget.bot.last).to_contain_text(said_in(code, socketio_text("utter_order_status", "label_ready")))
     card = page.locator("#support-chat .card.label").last
@@ -371,9 +372,7 @@ def test_the_label_card_says_its_days_in_the_customers_words_and_typed_replies_w
 def test_an_order_card_in_the_customers_language_at_desktop_and_phone_size(desktop, phone, reboxed, code):
     problems = []
     for page, size in ((desktop, "desktop"), (phone, "phone")):
-        log_in(page, reboxed)
-        widget = Widget(page)
-        widget.open()
+        widget = logged_in_chat(page, reboxed)
         widget.say(ANA[code]["pixel"])  # a product named: the card straight away
         card = page.locator("#support-chat .card.order").last
         expect(card).to_be_visible()
@@ -410,9 +409,7 @@ def test_on_the_english_shop_a_customer_who_writes_their_language_gets_a_card_al
     # German (the customer's words): the answer's card must not mix the two ("Ordered ... expected
     # 7 déc.").
     page = english_browser
-    log_in(page, reboxed)
-    widget = Widget(page)
-    widget.open()
+    widget = logged_in_chat(page, reboxed)
     expect(page.locator("#support-chat")).to_have_attribute("lang", "en")
     widget.say(ANA[code]["order"])
     problems = order_card_problems(code, page, widget)
@@ -424,9 +421,7 @@ def test_on_the_english_shop_a_first_question_in_the_customers_language_is_answe
     # The page says English; the customer's first words clearly say otherwise ("où est mon pixel 7 ?":
     # French 0.67, English 0.02 by the language identifier), and they decide (issue 20).
     page = english_browser
-    log_in(page, reboxed)
-    widget = Widget(page)
-    widget.open()
+    widget = logged_in_chat(page, reboxed)
     widget.say(ANA[code]["pixel"])
     expect(widget.bot.last.locator("p").first).to_contain_text(
         said_in(code, socketio_text("utter_order_status", "in_transit")))
