@@ -15,10 +15,10 @@ from backend.conversations import seconds, source
 from backend.models import Customer, FailedVerification, Order, Shipment
 from backend.photo_routes import add_photo_routes
 from backend.photo_storage import PhotoStorage, open_storage
-from backend.schemas import CustomerName, ErrorBody, OrderSummary, OrderView, RefusedBody, VerificationRequest, VerificationResult
-from backend.settings import ROOT, PhotoKeeping, Settings, VerificationLimits
+from backend.schemas import (CustomerName, ErrorBody, OrderNumber, OrderSummary, OrderView, RefusedBody, VerificationRequest,
+                             VerificationResult)
+from backend.settings import PhotoKeeping, Settings, VerificationLimits
 from common import bearer
-from common.identifiers import ORDER_NUMBER_VALUE
 
 logger = logging.getLogger(__name__)
 ERRORS = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
@@ -101,7 +101,6 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
             raise HTTPException(401, "a valid API token is required")
 
     Db = Annotated[Session, Depends(session)]
-    OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -118,7 +117,7 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
         logger.exception("unexpected error on %s", request.url.path)
         return error(500, "internal", "internal error")
 
-    keeping = settings.photos or PhotoKeeping(settings.database_url, ROOT / "var" / "photos")
+    keeping = settings.photos or PhotoKeeping(settings.database_url)
     add_photo_routes(app, engine, settings.api_token, photos or open_storage(keeping), keeping, authorised, clock)
 
     @app.get("/health")

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, Tuple
 
 import yaml
 from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
@@ -51,13 +51,11 @@ class PhotoRefused(Exception):
 
 @dataclass(frozen=True)
 class Photo:
-    """What is kept of an accepted photo, and what was measured of it."""
+    """What is kept of an accepted photo, and its fingerprint for later slots' duplicates."""
     jpeg: bytes
     width: int
     height: int
     fingerprint: int  # difference hash, 64 bits
-    sharpness: float
-    brightness: float
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,18 @@ def limits(path: Path = LIMITS_FILE) -> Dict[str, Any]:
     return yaml.safe_load(path.read_text())
 
 
-def _formats(allowed: Iterable[str]) -> list:
+@lru_cache(maxsize=4)
+def _formats(allowed: Tuple[str, ...]) -> Tuple[str, ...]:
+    """Pillow's names of the allowed kinds it can read here (HEIF's reader registered once)."""
     formats = [f for f in allowed if f != "HEIF"]
     if "HEIF" in allowed:
         try:  # HEIC, the iPhone's format, when the kept library that reads it is installed
             from pillow_heif import register_heif_opener
         except ImportError:
-            return formats
+            return tuple(formats)
         register_heif_opener()
         formats.append("HEIF")
-    return formats
+    return tuple(formats)
 
 
 def decoded(data: bytes, limit: Dict[str, Any]) -> Image.Image:
@@ -95,7 +95,7 @@ def decoded(data: bytes, limit: Dict[str, Any]) -> Image.Image:
     if len(data) > limit["max_bytes"]:
         raise PhotoRefused(TOO_LARGE, f"{len(data)} bytes")
     try:
-        image = Image.open(io.BytesIO(data), formats=_formats(limit["formats"]))
+        image = Image.open(io.BytesIO(data), formats=_formats(tuple(limit["formats"])))
     except Image.DecompressionBombError as bomb:
         raise PhotoRefused(TOO_MANY_PIXELS, str(bomb)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as unknown:
@@ -141,12 +141,13 @@ def measures(image: Image.Image, limit: Dict[str, Any]) -> Measures:
     gray = image.convert("L")
     gray.thumbnail((limit["analysis_long_side"], limit["analysis_long_side"]), Image.Resampling.LANCZOS)
     histogram = gray.histogram()
+    brightest_tenth = _percentile(histogram, 0.9)
     directions = [ImageStat.Stat(gray.filter(kernel)).var[0] for kernel in _SECOND_DIFFERENCES]
     return Measures(sharpness=ImageStat.Stat(gray.filter(_LAPLACIAN)).var[0],
                     steadiness=min(directions) / max(max(directions), 1e-9),
                     brightness=ImageStat.Stat(gray).mean[0],
-                    screen_contrast=_percentile(histogram, 0.9) - _percentile(histogram, 0.5),
-                    screen_bright=_percentile(histogram, 0.9),
+                    screen_contrast=brightest_tenth - _percentile(histogram, 0.5),
+                    screen_bright=brightest_tenth,
                     fingerprint=fingerprint(gray))
 
 
@@ -191,4 +192,4 @@ def check(data: bytes, slot: str, others: Iterable[int] = ()) -> Photo:
     kept.thumbnail((limit["keep_long_side"], limit["keep_long_side"]), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     kept.save(out, "JPEG", quality=limit["keep_quality"])
-    return Photo(out.getvalue(), kept.width, kept.height, measured.fingerprint, measured.sharpness, measured.brightness)
+    return Photo(out.getvalue(), kept.width, kept.height, measured.fingerprint)

@@ -20,11 +20,10 @@ from backend.conversations import seconds, source
 from backend.models import Order, PhotoUpload, ReturnPhoto
 from backend.photo_checks import PhotoRefused, check, limits
 from backend.photo_storage import PhotoStorage, StorageError, new_key
-from backend.schemas import ErrorBody, PhotoRefusedBody, PhotoTaken, PhotoView
+from backend.schemas import ErrorBody, OrderNumber, PhotoRefusedBody, PhotoTaken, PhotoView
 from backend.seller_tokens import seller_of
 from backend.settings import PhotoKeeping
 from common import photo_links
-from common.identifiers import ORDER_NUMBER_VALUE
 
 logger = logging.getLogger(__name__)
 INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
@@ -58,7 +57,6 @@ def _too_many(engine: Engine, keeping: PhotoKeeping, number: str, asker: str, no
 
 def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: PhotoStorage, keeping: PhotoKeeping,
                      authorised: Callable, clock: Callable[[], datetime]) -> None:
-    OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
     Slot = Annotated[str, Path(max_length=16, pattern=r"^[a-z_]+$")]
 
     def keep(number: str, slot: str, data: bytes) -> dict:
@@ -100,14 +98,16 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
             return JSONResponse(status_code=429, headers={"Retry-After": str(wait)},
                                 content={"error": "too_many_attempts", "retry_after_s": wait,
                                          "message": "too many photos sent for this order; try again later"})
+        largest = limits()["max_bytes"]
+        too_large = JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limits()["max_bytes"]:
-            return JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})
+        if declared and declared.isdigit() and int(declared) > largest:
+            return too_large
         data = bytearray()
         async for chunk in request.stream():  # a sender that lies about the length is cut off too
             data += chunk
-            if len(data) > limits()["max_bytes"]:
-                return JSONResponse(status_code=413, content={"error": "too_large", "message": "the photo is too large"})
+            if len(data) > largest:
+                return too_large
         try:
             return await run_in_threadpool(keep, number, slot, bytes(data))
         except PhotoRefused as refused:

@@ -3,11 +3,15 @@ addresses and payment details are deliberately absent from it; a customer's name
 from its own route (CustomerName), for the support agent a conversation is handed to."""
 from datetime import datetime
 from decimal import Decimal
-from typing import List, Literal, Optional
+from typing import Annotated, List, Literal, Optional
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.identifiers import ORDER_NUMBER_VALUE
+
+# An order number in a route's path (/orders/{number}...).
+OrderNumber = Annotated[str, Path(pattern=ORDER_NUMBER_VALUE, description="8 digits")]
 
 
 class Model(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Seller, SellerToken
 from backend.settings import PhotoKeeping
+from common import bearer
 
 PREFIX = "seller_"
 
@@ -44,8 +45,8 @@ def revoke(engine: Engine, seller_id: str) -> int:
 
 def seller_of(db: Session, authorization: Optional[str]) -> Optional[str]:
     """The seller an `Authorization: Bearer <token>` header's token was issued to, else None."""
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme != "Bearer" or not token.startswith(PREFIX):
+    token = bearer.token(authorization)
+    if not token or not token.startswith(PREFIX):
         return None
     row = db.get(SellerToken, _hash(token))
     return row.seller_id if row else None

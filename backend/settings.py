@@ -10,6 +10,7 @@ from typing import Optional
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
+PHOTO_DIR = ROOT / "var" / "photos"  # where return photos are kept on disk by default
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class PhotoKeeping:
     return needs its photos for the seller's checks and a dispute, not for ever. Read without
     the API token, for the retention job (backend/photo_retention.py)."""
     database_url: str
-    photo_dir: Path
+    photo_dir: Path = PHOTO_DIR
     retention_days: int = 90
     # "disk" (photo_dir) or "s3": an S3-compatible bucket (credentials: boto3's AWS_* variables).
     store: str = "disk"
@@ -73,7 +74,7 @@ class PhotoKeeping:
         keeping = cls(
             # SQLite file by default; PostgreSQL with postgresql+psycopg://user:pass@host/db
             database_url=env.get("BACKEND_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'backend.db'}"),
-            photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(ROOT / "var" / "photos"))),
+            photo_dir=Path(env.get("BACKEND_PHOTO_DIR", str(PHOTO_DIR))),
             retention_days=env.whole_number("BACKEND_PHOTO_RETENTION_DAYS", cls.retention_days, minimum=1),
             store=env.get("BACKEND_PHOTO_STORE", "disk"),
             s3_bucket=env.get("BACKEND_S3_BUCKET"),
