@@ -7,7 +7,6 @@ Plain Python. The phrases are data in actions/replies.yml, which support staff e
 order number's and e-mail's forms are those the logs redact (actions/log_redaction.py).
 """
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Tuple
@@ -15,8 +14,8 @@ from typing import Optional, Tuple
 import yaml
 
 from actions.identity import postcode_in
-from language.languages import wording_files
 from common.identifiers import EMAIL, ORDER_NUMBER
+from language.languages import unaccented, wording_files
 
 PATTERNS_FILE = Path(__file__).with_name("replies.yml")
 
@@ -62,8 +61,7 @@ def _patterns() -> dict:
 def words(text: Optional[str]) -> str:
     """The message as the patterns read it: lower case, without accents or apostrophes, one
     space between words ("Où l'ai-je ?" reads "ou lai je")."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))
-    plain = _APOSTROPHES.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    plain = _APOSTROPHES.sub("", unaccented((text or "").lower().replace("ß", "ss")))
     return re.sub(r"[^a-z0-9@-]+", " ", plain).strip()
 
 

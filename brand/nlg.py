@@ -13,21 +13,16 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from brand.profile import load
-from language.languages import language_so_far, load as load_languages
+from language.language_identifier import previous_language
+from language.languages import load as load_languages
 from translations.catalogs import translate, translated
 
 LANGUAGE = "language"  # the conversation's, passed from generate() to the filling
 # Slots the actions fill with English words from data files the catalogs hold (tools/translations.py).
 WORDED_SLOTS = ("device_account",)
-
-
-def conversation_language(tracker: Any) -> Optional[Text]:
-    said = [e for e in reversed(getattr(tracker, "events", None) or []) if isinstance(e, UserUttered)]
-    return language_so_far((e.parse_data, e.metadata) for e in said)
 
 
 class BrandedResponses(TemplatedNaturalLanguageGenerator):
@@ -41,7 +36,7 @@ class BrandedResponses(TemplatedNaturalLanguageGenerator):
 
     async def generate(self, utter_action: Text, tracker: Any, output_channel: Text,
                        **kwargs: Any) -> Optional[Dict[Text, Any]]:
-        kwargs.setdefault(LANGUAGE, conversation_language(tracker) or self.languages.default)
+        kwargs.setdefault(LANGUAGE, previous_language(tracker) or self.languages.default)
         return await super().generate(utter_action, tracker, output_channel, **kwargs)
 
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,

@@ -1,12 +1,12 @@
 """Rasa NLU component: the language the conversation goes on in, after each message.
 
 Which language a message is written in comes from two readers, mixed: Lingua (a kept language
-identifier from PyPI, restricted to the supported languages, in its low-accuracy mode: 18 MB
+identifier from PyPI, restricted to the supported languages, in its low-accuracy mode: 38 MB
 where its full models take 180) and a character n-gram model of this project's own training
 examples, whose language each file names (`metadata: {language: fr}`). Lingua knows the
 languages; the n-grams know how customers write about parcels and returns in them ("reso?",
 "Retoure", "colis"), which is where Lingua alone errs on short messages. Weights and
-thresholds are calibrated on the held-out sets by `make eval` (tools/eval_language.py).
+thresholds are calibrated on the held-out sets by `make eval` (tools/eval_nlu.py).
 
 language/languages.py decides what the conversation's language becomes (the channel's hint,
 the customer's request, a clear message, never one ambiguous word). The decision goes into
@@ -40,8 +40,9 @@ HINT = "language"
 
 
 def previous_language(tracker: Any) -> Optional[Text]:
-    """The conversation's language as the customer's messages so far left it."""
-    said = [e for e in reversed(tracker.events if tracker is not None else []) if isinstance(e, UserUttered)]
+    """The conversation's language as the customer's messages so far left it (the answers'
+    translations read it too: brand/nlg.py)."""
+    said = [e for e in reversed(getattr(tracker, "events", None) or []) if isinstance(e, UserUttered)]
     return language_so_far((e.parse_data, e.metadata) for e in said)
 
 

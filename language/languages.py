@@ -21,7 +21,7 @@ LANGUAGES_FILE = Path(__file__).with_name("languages.yml")
 # where they are used: actions/replies.yml, actions/date_phrases.yml ...).
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 # A message needs this many words of two letters or more before its language can move the
-# conversation's (calibrated on the held-out sets by `make eval`: tools/eval_language.py).
+# conversation's (calibrated on the held-out sets by `make eval`: tools/eval_nlu.py).
 MIN_WORDS = 2
 # ... and the language identifier this sure of another language; this sure of one for a first
 # message, with nothing before it (no hint, no earlier message) to go on.
@@ -93,11 +93,15 @@ def wording_files(english: Path, name: str) -> Dict[str, Path]:
     return {code: english if code == "en" else LOCALE_DIR / code / name for code in load().codes}
 
 
+def unaccented(text: str) -> str:
+    """Lower case, without accents: "Où l'ai-je ?" -> "ou l'ai-je ?"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def plain(text: str) -> str:
     """Lower case, without accents or punctuation: "Français ?" -> "francais"."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", letters))
+    return " ".join(re.findall(r"[a-z0-9]+", unaccented(text)))
 
 
 def unspoken(text: str, own: Mapping[str, float], general: Mapping[str, float], languages: "Languages") -> Optional[str]:

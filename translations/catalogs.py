@@ -19,8 +19,9 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).parent.parent
-LOCALE_DIR = ROOT / "locale"
+from language.languages import LOCALE_DIR
+
+ROOT = LOCALE_DIR.parent
 TEMPLATE = LOCALE_DIR / "messages.pot"
 # The keys of a response (and of a custom payload's card) whose strings are words to translate.
 WORDED_KEYS = ("text", "title", "subtitle", "detail")
