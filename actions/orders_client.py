@@ -245,6 +245,12 @@ class OrdersClient:
         answer = self._get(f"/customers/{requests.utils.quote(customer_id, safe='')}")
         return Customer(answer["id"], answer["name"])
 
+    def photo_slots(self, number: str) -> List[str]:
+        """The slots of the order's return that hold a photo, in the checklist's order."""
+        if not is_order_number(number):
+            raise OrdersError(INVALID, "an order number has 8 digits")
+        return [photo["slot"] for photo in self._get(f"/orders/{number}/photos")]
+
     def _get(self, path: str):
         return self._send("GET", path)
 

@@ -37,6 +37,9 @@ class Settings:
     handoff_api_token: Optional[str]
     # The language support's agents work in: what the ticket says about the conversation.
     support_language: str = "en"
+    # Where customers' browsers and the messaging channels reach the order backend's signed photo
+    # links (README, "Return photos"): its public address behind a proxy; the API's by default.
+    photos_public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -56,8 +59,9 @@ class Settings:
         if not load_languages().known(support_language):
             env.problem(f"SUPPORT_LANGUAGE={support_language!r}: choose one of {', '.join(load_languages().codes)}")
         env.check()
+        orders_api_url = env.get("ORDERS_API_URL", "http://127.0.0.1:8000")
         return cls(
-            orders_api_url=env.get("ORDERS_API_URL", "http://127.0.0.1:8000"),
+            orders_api_url=orders_api_url,
             orders_api_token=orders_api_token,
             orders_api_timeout_s=orders_api_timeout_s,
             brand=brand,
@@ -68,6 +72,7 @@ class Settings:
             # Optional: without it, handing over says the team can't be reached.
             handoff_api_token=env.optional("HANDOFF_API_TOKEN"),
             support_language=load_languages().known(support_language) or "en",
+            photos_public_url=env.get("PHOTOS_PUBLIC_URL", orders_api_url),
         )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Callable, List, Optional
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine, create_engine, delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -117,6 +118,11 @@ def create_app(settings: Settings, engine: Engine = None, clock: Callable[[], da
         logger.exception("unexpected error on %s", request.url.path)
         return error(500, "internal", "internal error")
 
+    if settings.photo_origins:
+        # Only the photo links answer a browser, and without credentials: every other route
+        # wants the API token, which no web page holds.
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.photo_origins), allow_methods=["GET", "PUT"],
+                           allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
     keeping = settings.photos or PhotoKeeping(settings.database_url)
     add_photo_routes(app, engine, settings.api_token, photos or open_storage(keeping), keeping, authorised, clock)
 

@@ -20,6 +20,8 @@ from typing import Any, Dict, Iterable, Tuple
 import yaml
 from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
+from common.photo_links import SLOTS
+
 LIMITS_FILE = Path(__file__).with_name("photo_checks.yml")
 # Edges, as the Laplacian finds them (offset so that negative responses aren't clipped at 0):
 # a photo out of focus has few.
@@ -180,7 +182,7 @@ def check(data: bytes, slot: str, others: Iterable[int] = ()) -> Photo:
     """The photo to keep for this slot, or PhotoRefused. others: the fingerprints of the
     return's photos in its other slots."""
     limit = limits()
-    if slot not in limit["slots"]:
+    if slot not in SLOTS:
         raise PhotoRefused(UNKNOWN_SLOT, slot)
     image = decoded(data, limit)
     if min(image.size) < limit["min_short_side"]:

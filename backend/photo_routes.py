@@ -37,6 +37,11 @@ def _refused(reason: str) -> JSONResponse:
                                                   "message": f"not kept: {reason.replace('_', ' ')}"})
 
 
+def _link_invalid() -> JSONResponse:
+    return JSONResponse(status_code=403, content={"error": "link_invalid",
+                                                  "message": "this photo link is not valid, or has expired"})
+
+
 def _too_many(engine: Engine, keeping: PhotoKeeping, number: str, asker: str, now: datetime) -> Optional[int]:
     """Seconds to wait when this conversation, or everyone together, has uploaded the limit
     of photos to this order within the window; else None, and this upload is counted."""
@@ -82,17 +87,18 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
                 storage.delete(replaced.id)
             filled = set(taken) | {slot}
             return {"photo": PhotoView.model_validate(row).model_dump(mode="json"),
-                    "slots_filled": [s for s in limits()["slots"] if s in filled]}
+                    "slots_filled": [s for s in photo_links.SLOTS if s in filled]}
+
+    Conversation = Annotated[str, Query(max_length=128)]
+    Expires = Annotated[str, Query(max_length=12)]
+    Signature = Annotated[str, Query(max_length=64)]
 
     @app.put("/orders/{number}/photos/{slot}", response_model=PhotoTaken, responses=UPLOAD_ERRORS,
              summary="Upload a return photo through a signed link (no API token)")
-    async def upload_photo(number: OrderNumber, slot: Slot, request: Request,
-                           conversation: Annotated[str, Query(max_length=128)] = "",
-                           expires: Annotated[str, Query(max_length=12)] = "",
-                           signature: Annotated[str, Query(max_length=64)] = ""):
+    async def upload_photo(number: OrderNumber, slot: Slot, request: Request, conversation: Conversation = "",
+                           expires: Expires = "", signature: Signature = ""):
         if not photo_links.valid(api_token, number, slot, conversation, expires, signature, now=clock()):
-            return JSONResponse(status_code=403, content={"error": "link_invalid",
-                                                          "message": "this upload link is not valid, or has expired"})
+            return _link_invalid()
         wait = await run_in_threadpool(_too_many, engine, keeping, number, source(conversation), clock())
         if wait is not None:
             return JSONResponse(status_code=429, headers={"Retry-After": str(wait)},
@@ -128,7 +134,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
             if order is None or (seller is not None and order.seller_id != seller):
                 raise HTTPException(404, "no such order")
             rows = db.scalars(select(ReturnPhoto).where(ReturnPhoto.order_number == number)).all()
-            place = {slot: index for index, slot in enumerate(limits()["slots"])}
+            place = {slot: index for index, slot in enumerate(photo_links.SLOTS)}
             return sorted(rows, key=lambda p: place.get(p.slot, len(place)))
 
     def served(photo_id: str, seller: Optional[str] = None) -> Response:
@@ -150,6 +156,19 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
         return seller
 
     Seller = Annotated[str, Depends(a_seller)]
+
+    @app.get("/orders/{number}/photos/{slot}", response_class=Response, responses={**PHOTO, 403: {"model": ErrorBody}},
+             summary="The slot's current photo, through its signed link (the customer's own thumbnail)")
+    def slot_photo(number: OrderNumber, slot: Slot, conversation: Conversation = "", expires: Expires = "",
+                   signature: Signature = ""):
+        if not photo_links.valid(api_token, number, slot, conversation, expires, signature, now=clock()):
+            return _link_invalid()
+        with Session(engine) as db:
+            photo_id = db.scalar(select(ReturnPhoto.id).where(ReturnPhoto.order_number == number,
+                                                              ReturnPhoto.slot == slot))
+        if photo_id is None:
+            raise HTTPException(404, "no photo in this slot")
+        return served(photo_id)
 
     @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
              summary="The order's return photos")

@@ -5,7 +5,7 @@ passes it the generated development ORDERS_API_TOKEN).
 """
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
@@ -103,6 +103,9 @@ class Settings:
     verification: VerificationLimits = field(default_factory=VerificationLimits)
     # Where the kept return photos are, and for how long (backend/photo_storage.py).
     photos: Optional[PhotoKeeping] = None
+    # Web pages whose chat widget uploads return photos straight here through their signed
+    # links (CORS): the widget's pages (WIDGET_ALLOWED_ORIGINS). Nothing else is open to them.
+    photo_origins: Tuple[str, ...] = ()
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -121,4 +124,5 @@ class Settings:
             seed_file=Path(env.get("BACKEND_SEED_FILE", Path(__file__).with_name("seed.yml"))),
             verification=verification,
             photos=keeping,
+            photo_origins=tuple(origin.rstrip("/") for origin in env.get("BACKEND_PHOTO_ORIGINS", "").replace(",", " ").split()),
         )

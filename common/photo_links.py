@@ -12,6 +12,10 @@ from typing import Dict, Optional
 from common.signing import WINDOW, digest, hex_digest, same, unix_time
 
 LIFETIME = timedelta(minutes=15)
+# The photos the return checklist asks for, by step: step 1's seven (each side, and the screen
+# on), step 5's sealed package with its return slip showing. In this order everywhere.
+STEP_SLOTS = {"1": ("front", "back", "left", "right", "top", "bottom", "screen_on"), "5": ("package",)}
+SLOTS = tuple(slot for slots in STEP_SLOTS.values() for slot in slots)
 _PURPOSE = b"refurb-support: return photo upload link, v1"
 
 

@@ -111,11 +111,13 @@ def create_app(settings: Settings) -> FastAPI:
             title=html.escape(title), nav=nav, content=content, nonce=nonce, widget_config=_script_json(widget))
         assistant = settings.assistant_url
         websocket = assistant.replace("https://", "wss://").replace("http://", "ws://")
+        photos = settings.photos_url
         # A strict policy: only our own scripts and the config above (by nonce), and only the
-        # assistant as a connection. The widget needs nothing more (its styles are adopted
-        # style sheets, which a policy does not block).
+        # assistant and the return photos' links as connections. The widget needs nothing more
+        # (its styles are adopted style sheets, which a policy does not block); a photo just
+        # chosen shows from a blob: URL while it is checked.
         policy = (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-                  f"connect-src 'self' {assistant} {websocket}; img-src 'self' https: data:; "
+                  f"connect-src 'self' {assistant} {websocket} {photos}; img-src 'self' https: data: blob: {photos}; "
                   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
         headers = {"Content-Security-Policy": policy, "Referrer-Policy": "same-origin"}
         return HTMLResponse(body, status, headers={**headers, **(NEVER_STORED if customer_id else {})})

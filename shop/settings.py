@@ -24,6 +24,9 @@ class Settings:
     assistant_url: str
     orders_api_url: str
     orders_api_token: str
+    # Where browsers reach the order backend's signed photo links (the widget uploads the
+    # return photos there): the page's policy lets the widget connect to it and show them.
+    photos_url: str
     # HS256 with the secret, or RS256 with the private key when set (the action server then
     # has the public key): one of the two is set.
     customer_token_secret: Optional[str]
@@ -49,12 +52,14 @@ class Settings:
         port = env.whole_number("SHOP_PORT", 8080)
         customer_token_minutes = env.whole_number("CUSTOMER_TOKEN_MINUTES", 60)
         env.check()
+        orders_api_url = env.get("ORDERS_API_URL", "http://127.0.0.1:8000").rstrip("/")
         return cls(
             host=host,
             port=port,
             assistant_url=env.get("ASSISTANT_PUBLIC_URL", f"http://{host}:{env.get('RASA_PORT', '5005')}").rstrip("/"),
-            orders_api_url=env.get("ORDERS_API_URL", "http://127.0.0.1:8000").rstrip("/"),
+            orders_api_url=orders_api_url,
             orders_api_token=orders_api_token,
+            photos_url=env.get("PHOTOS_PUBLIC_URL", orders_api_url).rstrip("/"),
             customer_token_secret=secret,
             customer_token_private_key=private_key,
             customer_token_audience=env.get("CUSTOMER_TOKEN_AUDIENCE", CUSTOMER_TOKEN_AUDIENCE),

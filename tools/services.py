@@ -201,16 +201,18 @@ class Service:
             return "(no log)"
 
 
-def backend_service(port: int, database: Path, log_dir: Path, *, token: str, host: str = "127.0.0.1") -> Service:
+def backend_service(port: int, database: Path, log_dir: Path, *, token: str, host: str = "127.0.0.1",
+                    photo_origins: str = "") -> Service:
     """The order backend (its own virtualenv), on an SQLite file created and seeded on start;
-    `token` is the API token it requires."""
+    `token` is the API token it requires; `photo_origins`, the pages whose chat widget uploads
+    return photos to it."""
     return Service(
         "order backend",
         [str(BACKEND_VENV / "bin" / "python"), "-m", "backend"],
         f"http://{host}:{port}/health",
         log_dir / "backend.log",
         {"BACKEND_HOST": host, "BACKEND_PORT": str(port), "BACKEND_API_TOKEN": token,
-         "BACKEND_DATABASE_URL": f"sqlite:///{database}"},
+         "BACKEND_DATABASE_URL": f"sqlite:///{database}", "BACKEND_PHOTO_ORIGINS": photo_origins},
     )
 
 
@@ -296,8 +298,10 @@ class Assistant:
 
     def build(self) -> List[Service]:
         action_url = f"http://{self.action_host}:{self.action_port}"
+        widget_origins = os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url)
         backend = backend_service(self.backend_port, self.backend_db or ROOT / "var" / "backend.db",
-                                  self.log_dir, token=self.secrets.orders_api_token, host=self.host)
+                                  self.log_dir, token=self.secrets.orders_api_token, host=self.host,
+                                  photo_origins=widget_origins)
         tracker_db = self.tracker_db or ROOT / "var" / "tracker.db"
         env = {
             "ACTION_SERVER_URL": f"{action_url}/webhook",
@@ -315,7 +319,7 @@ class Assistant:
             # logging.yml names actions.log_redaction, read before Rasa puts the project on sys.path.
             "PYTHONPATH": str(ROOT),
             # credentials.yml: pages allowed to open the chat widget (the demo shop by default).
-            "WIDGET_ALLOWED_ORIGINS": os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url),
+            "WIDGET_ALLOWED_ORIGINS": widget_origins,
             **{name: os.environ.get(name, "") for name in MESSAGING_VARIABLES},
             **self.extra_env,
         }

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import checklist
 from actions.devices import account_check
 from actions.dialogue.order_lookup import PERSON, meant_visible_order, switched_to
+from actions.dialogue.photos import offered, photos_progress
 from actions.dialogue.tracker_reading import (
     changed_slots, latest_entity, latest_intent, offered_payloads, previous_action,
 )
@@ -14,6 +15,8 @@ from actions.replies import carries_on
 from actions.return_answers import checklist_facts
 
 STEP_RESPONSE = "utter_checklist_step"
+# A photo's answer at a photo step ends with the step's own buttons (next, stop).
+PHOTO_RESPONSE = "utter_photo_check"
 
 
 class ActionReturnChecklist(Action):
@@ -27,7 +30,7 @@ class ActionReturnChecklist(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         saved = tracker.get_slot("checklist_step")
-        move = checklist.movement(latest_intent(tracker), previous_action(tracker) == STEP_RESPONSE)
+        move = checklist.movement(latest_intent(tracker), previous_action(tracker) in (STEP_RESPONSE, PHOTO_RESPONSE))
         if move == checklist.PAUSE:
             return []  # the step stays saved: it waits there
         resumed = False
@@ -58,8 +61,11 @@ class ActionReturnChecklist(Action):
             step, resumed = position.step, position.resumed
             changes["checklist_for"] = belongs_to
         account = account_check(device)
+        # At the photo steps, the photos are taken here for an order the customer may see.
+        number = changes.get("checklist_for", tracker.get_slot("checklist_for"))
+        photos = offered(tracker, number, await photos_progress(tracker, step, number))
         return changed_slots(tracker, {
-            **changes, "checklist_step": step, "checklist_resumed": resumed, "device": device, "account_check": account.kind, "device_account": account.account,
+            **changes, **photos, "checklist_step": step, "checklist_resumed": resumed, "device": device, "account_check": account.kind, "device_account": account.account,
             "return_reason": own.get("return_reason"), "return_carrier": own.get("return_carrier"),
             "carrier_option": own.get("carrier_option"),
         })

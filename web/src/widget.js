@@ -5,6 +5,7 @@ import { io } from "socket.io-client";
 
 import { ConversationStore, identityOf } from "./conversation_store.js";
 import { renderMarkdown } from "./markdown.js";
+import { photoCardOf, renderPhotoCard, upload } from "./photos.js";
 import { stringsFor } from "./strings.js";
 import { STYLES } from "./styles.js";
 
@@ -26,6 +27,7 @@ function lengthOf(text) {
 
 // A card from the server, kept only if well formed: strings, a known type, an http(s) link.
 function cardOf(raw) {
+  if (raw && typeof raw === "object" && raw.type === "photos") return photoCardOf(raw);
   if (!raw || typeof raw !== "object" || !["order", "label"].includes(raw.type)) return null;
   const text = (value) => (typeof value === "string" ? value : "");
   const link = raw.link && /^https?:\/\//i.test(text(raw.link.url)) && text(raw.link.title)
@@ -94,6 +96,10 @@ export class ChatWidget {
     this.sessionConfirmed = false;
     this.typingTimer = null;
     this.maxCharacters = this.config.maxMessageCharacters;
+    // Photos just chosen, shown while checked and once kept ("message id:slot" -> object URL);
+    // after a reload the kept ones come back from the backend through their links.
+    this.previews = new Map();
+    this.uploading = new Set(); // the same keys, while their upload is under way
   }
 
   mount() {
@@ -333,13 +339,15 @@ export class ChatWidget {
   renderMessage(message) {
     const { doc, t } = this;
     const bubble = el(doc, "div", { className: "bubble" });
+    // A photo's verdict sent to the assistant (sendQuietly): the card shows it, not a bubble.
+    if (message.hidden) return el(doc, "div", { hidden: true, "data-id": message.id });
     if (message.from === "user") {
       bubble.textContent = message.text; // what the customer typed is shown as typed, never as markup
     } else if (message.image) {
       bubble.append(el(doc, "img", { src: message.image, alt: "" }));
     } else {
       bubble.append(renderMarkdown(doc, message.text || ""));
-      if (message.card) bubble.append(this.renderCard(message.card));
+      if (message.card) bubble.append(message.card.type === "photos" ? this.renderPhotos(message) : this.renderCard(message.card));
     }
     const time = new Date(message.at);
     // The browser's locale and zone, which flush() sends so that answers use the same clock:
@@ -380,14 +388,62 @@ export class ChatWidget {
   }
 
   append(message) {
+    const replaced = message.card && message.card.type === "photos" ? this.livePhotoCard() : null;
     this.store.update((s) => {
       s.messages.push(message);
       if (message.from === "bot" && !s.open) s.unread += 1;
     });
+    if (replaced) this.rerender(replaced); // a newer card takes the photos from here on
     this.log.insertBefore(this.renderMessage(message), this.typing);
     this.showWhoAnswers();
     this.updateBadge();
     this.scrollToEnd();
+  }
+
+  // ---- the return photos ---------------------------------------------------------------
+
+  livePhotoCard() {
+    return this.store.messages.filter((m) => m.card && m.card.type === "photos").pop() || null;
+  }
+
+  renderPhotos(message) {
+    const key = (slot) => `${message.id}:${slot.slot}`;
+    // A check that was under way when the page was left is no longer: the slot is as the backend says.
+    const card = { ...message.card, slots: message.card.slots.map((s) => ({ ...s, preview: this.previews.get(key(s)),
+      attempt: s.attempt === "checking" && !this.uploading.has(key(s)) ? null : s.attempt })) };
+    return renderPhotoCard(this.doc, el, this.t, card, {
+      live: this.livePhotoCard() === message,
+      onFile: (slot, file) => this.takePhoto(message, slot.slot, file, key(slot)),
+    });
+  }
+
+  async takePhoto(message, name, file, key) {
+    const slot = message.card.slots.find((s) => s.slot === name);
+    const kept = this.previews.get(key);
+    const preview = URL.createObjectURL(file);
+    this.previews.set(key, preview);
+    this.store.update(() => { slot.attempt = "checking"; });
+    this.rerender(message);
+    this.uploading.add(key);
+    const verdict = await upload(slot, file);
+    this.uploading.delete(key);
+    // A refused retake leaves the slot's earlier photo kept: the backend replaces it only with a good one.
+    const shown = verdict === "accepted" ? preview : kept;
+    if (verdict !== "accepted") URL.revokeObjectURL(preview);
+    else if (kept) URL.revokeObjectURL(kept);
+    if (shown) this.previews.set(key, shown); else this.previews.delete(key);
+    this.store.update(() => {
+      slot.attempt = verdict === "accepted" ? null : verdict;
+      slot.taken = slot.taken || verdict === "accepted";
+    });
+    this.rerender(message);
+    this.sendQuietly(`/photo_received${JSON.stringify({ photo_slot: name, photo_check: verdict })}`);
+  }
+
+  // A message for the assistant only: sent like any other (in order, kept while offline).
+  sendQuietly(payload) {
+    this.append({ id: newId(), from: "user", hidden: true, text: "", payload, at: Date.now(), pending: true });
+    this.flush();
   }
 
   rerender(message) {
