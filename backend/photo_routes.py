@@ -93,7 +93,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
     Expires = Annotated[str, Query(max_length=12)]
     Signature = Annotated[str, Query(max_length=64)]
 
-    @app.put("/orders/{number}/photos/{slot}", response_model=PhotoTaken, responses=UPLOAD_ERRORS,
+    @app.put("/orders/{number}/photos/{slot}", response_model=PhotoTaken, responses=UPLOAD_ERRORS, status_code=201,
              summary="Upload a return photo through a signed link (no API token)")
     async def upload_photo(number: OrderNumber, slot: Slot, request: Request, conversation: Conversation = "",
                            expires: Expires = "", signature: Signature = ""):

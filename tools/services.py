@@ -212,7 +212,9 @@ def backend_service(port: int, database: Path, log_dir: Path, *, token: str, hos
         f"http://{host}:{port}/health",
         log_dir / "backend.log",
         {"BACKEND_HOST": host, "BACKEND_PORT": str(port), "BACKEND_API_TOKEN": token,
-         "BACKEND_DATABASE_URL": f"sqlite:///{database}", "BACKEND_PHOTO_ORIGINS": photo_origins},
+         "BACKEND_DATABASE_URL": f"sqlite:///{database}", "BACKEND_PHOTO_ORIGINS": photo_origins,
+         # The return photos beside the database (var/photos for `make run`; a test's own folder).
+         "BACKEND_PHOTO_DIR": os.environ.get("BACKEND_PHOTO_DIR") or str(database.parent / "photos")},
     )
 
 

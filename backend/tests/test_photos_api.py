@@ -49,7 +49,7 @@ def kept_files(folder: Path):
 def test_a_good_photo_is_kept_and_the_slots_filled_are_said(world):
     client, folder = world
     reply = upload(client, jpeg())
-    assert reply.status_code == 200
+    assert reply.status_code == 201
     assert reply.json()["photo"]["slot"] == "front"
     assert reply.json()["slots_filled"] == ["front"]
     assert upload(client, jpeg("camera"), "back").json()["slots_filled"] == ["front", "back"]
@@ -125,6 +125,37 @@ def test_photos_are_served_to_the_api_token_only_as_inert_jpegs(world):
     assert Image.open(io.BytesIO(served.content)).format == "JPEG"
 
 
+def test_the_customers_own_link_shows_that_slots_photo_and_nothing_else(world):
+    client, _ = world
+    upload(client, jpeg())
+    link = link_query(TOKEN, ORDER, "front", "conv-1", now=NOW)
+    shown = client.get(f"/orders/{ORDER}/photos/front", params=link)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert shown.headers["x-content-type-options"] == "nosniff" and "no-store" in shown.headers["cache-control"]
+    # The front's link opens neither the back nor another order's front; an empty slot is a 404.
+    assert client.get(f"/orders/{ORDER}/photos/back", params=link).status_code == 403
+    assert client.get(f"/orders/{OTHER_ORDER}/photos/front", params=link).status_code == 403
+    back = link_query(TOKEN, ORDER, "back", "conv-1", now=NOW)
+    assert client.get(f"/orders/{ORDER}/photos/back", params=back).status_code == 404
+    expired = link_query(TOKEN, ORDER, "front", "conv-1", now=NOW - timedelta(minutes=16))
+    assert client.get(f"/orders/{ORDER}/photos/front", params=expired).status_code == 403
+
+
+def test_the_widgets_pages_may_upload_from_the_browser_and_no_other_page_may(tmp_path):
+    url, engine = seeded_database(tmp_path, NOW)
+    settings = Settings(url, TOKEN, "127.0.0.1", 0, SEED, photo_origins=("http://shop.example",))
+    app = create_app(settings, engine, clock=lambda: NOW, photos=LocalDisk(tmp_path / "photos"))
+    preflight = {"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"}
+    with TestClient(app) as client:
+        allowed = client.options(f"/orders/{ORDER}/photos/front", headers={"Origin": "http://shop.example", **preflight})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "http://shop.example"
+        assert "PUT" in allowed.headers["access-control-allow-methods"]
+        assert "access-control-allow-credentials" not in allowed.headers
+        other = client.options(f"/orders/{ORDER}/photos/front", headers={"Origin": "http://evil.example", **preflight})
+        assert "access-control-allow-origin" not in other.headers
+
+
 def test_a_photo_id_that_isnt_one_is_a_404_and_never_a_path(world):
     client, _ = world
     auth = {"Authorization": f"Bearer {TOKEN}"}
@@ -157,10 +188,10 @@ def test_uploads_are_limited_per_conversation_and_per_order_and_say_when_to_try_
     keeping = PhotoKeeping(url, tmp_path / "photos", uploads_per_conversation=2, uploads_per_order=3)
     app = create_app(Settings(url, TOKEN, "127.0.0.1", 0, SEED, photos=keeping), engine, clock=lambda: NOW)
     with TestClient(app, raise_server_exceptions=False) as client:
-        assert upload(client, jpeg()).status_code == 200
+        assert upload(client, jpeg()).status_code == 201
         assert upload(client, b"not a photo").status_code == 422  # refused uploads count too
         third = upload(client, jpeg("camera"), "back")
         assert third.status_code == 429 and third.json()["error"] == "too_many_attempts"
         assert third.headers["Retry-After"] == "3600"
-        assert upload(client, jpeg("camera"), "back", conversation="conv-2").status_code == 200
+        assert upload(client, jpeg("camera"), "back", conversation="conv-2").status_code == 201
         assert upload(client, jpeg("grass"), "left", conversation="conv-3").status_code == 429  # the order's limit
