@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from backend.conversations import seconds, source
 from backend.models import Order, PhotoUpload, ReturnPhoto
 from backend.photo_checks import PhotoRefused, check, limits
+from backend.photo_scan import ScanUnavailable, scan
 from backend.photo_storage import PhotoStorage, StorageError, new_key
 from backend.schemas import ErrorBody, OrderNumber, PhotoRefusedBody, PhotoTaken, PhotoView
 from backend.seller_tokens import seller_of
@@ -67,6 +68,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
     def keep(number: str, slot: str, data: bytes) -> dict:
         """Checked against the order's other photos, stored, and the row replaced: in a worker
         thread (a 12 MP photo takes about half a second of CPU)."""
+        scan(data, keeping.scan_command)  # before anything decodes it
         with Session(engine) as db:
             if db.get(Order, number) is None:
                 raise HTTPException(404, "no such order")
@@ -119,7 +121,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
         except PhotoRefused as refused:
             logger.info("return photo refused for a slot of an order: %s", refused.reason)
             return _refused(refused.reason)
-        except StorageError as failed:
+        except (StorageError, ScanUnavailable) as failed:
             logger.error("return photo not stored: %s", failed)
             return JSONResponse(status_code=503, content={"error": "store_unavailable",
                                                           "message": "the photo could not be stored; try again"})

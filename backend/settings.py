@@ -66,6 +66,9 @@ class PhotoKeeping:
     upload_window_s: int = 3600
     uploads_per_conversation: int = 40
     uploads_per_order: int = 100
+    # A virus scanner every upload goes through first (backend/photo_scan.py), e.g.
+    # "clamdscan --no-summary --fdpass -"; unset, none.
+    scan_command: Optional[str] = None
 
     @classmethod
     def from_environment(cls, env: Optional[Environment] = None) -> "PhotoKeeping":
@@ -83,7 +86,8 @@ class PhotoKeeping:
             upload_window_s=env.whole_number("BACKEND_PHOTO_UPLOAD_WINDOW_S", cls.upload_window_s, minimum=1),
             uploads_per_conversation=env.whole_number("BACKEND_PHOTO_UPLOADS_PER_CONVERSATION",
                                                       cls.uploads_per_conversation, minimum=1),
-            uploads_per_order=env.whole_number("BACKEND_PHOTO_UPLOADS_PER_ORDER", cls.uploads_per_order, minimum=1))
+            uploads_per_order=env.whole_number("BACKEND_PHOTO_UPLOADS_PER_ORDER", cls.uploads_per_order, minimum=1),
+            scan_command=env.get("BACKEND_PHOTO_SCAN_COMMAND") or None)
         if keeping.store not in ("disk", "s3"):
             env.problem(f"BACKEND_PHOTO_STORE is {keeping.store!r}: it must be disk or s3")
         if keeping.store == "s3" and not keeping.s3_bucket:

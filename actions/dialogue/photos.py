@@ -18,7 +18,7 @@ from common.photo_links import SLOTS
 # photo_check's values (domain.yml): the backend's verdicts, what the relaying channel saw, and
 # "status" for a typed "I've sent the photos".
 VERDICTS = {"accepted", "blurry", "too_dark", "too_small", "duplicate", "screen_not_lit", "not_an_image", "damaged",
-            "empty", "too_large", "too_many_pixels", "too_many", "unavailable", "link_expired", "not_asked"}
+            "empty", "too_large", "too_many_pixels", "infected", "too_many", "unavailable", "link_expired", "not_asked"}
 ACCEPTED, STATUS, UNAVAILABLE, NOT_ASKED = "accepted", "status", "unavailable", "not_asked"
 NOT_OFFERED = {"photos_offered": False, "photo_links": None, "photo_next": None, "photos_taken": None}
 

@@ -195,3 +195,27 @@ def test_uploads_are_limited_per_conversation_and_per_order_and_say_when_to_try_
         assert third.headers["Retry-After"] == "3600"
         assert upload(client, jpeg("camera"), "back", conversation="conv-2").status_code == 201
         assert upload(client, jpeg("grass"), "left", conversation="conv-3").status_code == 429  # the order's limit
+
+
+# A stand-in for ClamAV's clamdscan with its exit statuses, run as the real hook runs it: it
+# finds the EICAR test signature, the string every anti-virus reports as infected.
+SCANNER = ("python3 -c \"import sys; data = sys.stdin.buffer.read(); "
+           "sys.exit(1 if b'EICAR-STANDARD-ANTIVIRUS-TEST-FILE' in data else 0)\"")
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.mark.parametrize("command, clean, infected", [
+    (SCANNER, 201, (422, "infected")),
+    ("python3 -c 'import sys; sys.exit(2)'", 503, (503, None)),  # the scanner fails: nothing kept unscanned
+    ("/no/such/scanner -", 503, (503, None)),
+])
+def test_every_upload_goes_through_the_virus_scan_command_first(tmp_path, command, clean, infected):
+    url, engine = seeded_database(tmp_path, NOW)
+    keeping = PhotoKeeping(url, photo_dir=tmp_path / "photos", scan_command=command)
+    settings = Settings(url, TOKEN, "127.0.0.1", 0, SEED, photos=keeping)
+    app = create_app(settings, engine, clock=lambda: NOW, photos=LocalDisk(tmp_path / "photos"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert upload(client, jpeg()).status_code == clean
+        # A photo with the test signature appended: Pillow would read it, the scanner refuses it.
+        reply = upload(client, jpeg("camera") + EICAR, "back")
+        assert (reply.status_code, reply.json().get("reason")) == infected

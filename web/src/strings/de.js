@@ -51,7 +51,7 @@ export default {
     taken: "Gespeichert ✓",
     refused: { blurry: "Unscharf: bitte neu aufnehmen", too_dark: "Zu dunkel: bitte neu aufnehmen", too_small: "Zu klein: bitte neu aufnehmen",
       duplicate: "Gleich wie ein anderes Foto", screen_not_lit: "Bildschirm aus", not_an_image: "Kein Foto", damaged: "Kein Foto",
-      empty: "Kein Foto", too_large: "Zu groß (max. 15 MB)", too_many_pixels: "Zu groß", too_many: "Zu viele Fotos: bitte etwas warten",
+      empty: "Kein Foto", too_large: "Zu groß (max. 15 MB)", too_many_pixels: "Zu groß", infected: "Von der Sicherheitsprüfung abgelehnt", too_many: "Zu viele Fotos: bitte etwas warten",
       link_expired: "Link abgelaufen: siehe neueste Karte", unavailable: "Nicht gesendet: bitte erneut versuchen" },
     newerCard: "Die Fotos werden in der neuesten Karte weiter unten aufgenommen.",
   },

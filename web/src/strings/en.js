@@ -51,7 +51,7 @@ export default {
     taken: "Kept ✓",
     refused: { blurry: "Blurry: take it again", too_dark: "Too dark: take it again", too_small: "Too small: take it again",
       duplicate: "Same as another photo", screen_not_lit: "Screen not on", not_an_image: "Not a photo", damaged: "Not a photo",
-      empty: "Not a photo", too_large: "Too large (15 MB max.)", too_many_pixels: "Too large", too_many: "Too many photos: wait a while",
+      empty: "Not a photo", too_large: "Too large (15 MB max.)", too_many_pixels: "Too large", infected: "Refused by the security check", too_many: "Too many photos: wait a while",
       link_expired: "Link expired: see the newest card", unavailable: "Not sent: try again" },
     newerCard: "Photos are taken in the newest card below.",
   },

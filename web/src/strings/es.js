@@ -51,7 +51,7 @@ export default {
     taken: "Guardada ✓",
     refused: { blurry: "Borrosa: repítela", too_dark: "Muy oscura: repítela", too_small: "Muy pequeña: repítela",
       duplicate: "Igual que otra foto", screen_not_lit: "Pantalla apagada", not_an_image: "No es una foto", damaged: "No es una foto",
-      empty: "No es una foto", too_large: "Demasiado grande (máx. 15 MB)", too_many_pixels: "Demasiado grande", too_many: "Demasiadas fotos: espera un poco",
+      empty: "No es una foto", too_large: "Demasiado grande (máx. 15 MB)", too_many_pixels: "Demasiado grande", infected: "Rechazada por el control de seguridad", too_many: "Demasiadas fotos: espera un poco",
       link_expired: "Enlace caducado: mira la tarjeta más reciente", unavailable: "No enviada: inténtalo de nuevo" },
     newerCard: "Las fotos se hacen en la tarjeta más reciente, más abajo.",
   },

@@ -51,7 +51,7 @@ export default {
     taken: "Enregistrée ✓",
     refused: { blurry: "Floue : à reprendre", too_dark: "Trop sombre : à reprendre", too_small: "Trop petite : à reprendre",
       duplicate: "Identique à une autre photo", screen_not_lit: "Écran éteint", not_an_image: "Pas une photo", damaged: "Pas une photo",
-      empty: "Pas une photo", too_large: "Trop lourde (15 Mo max.)", too_many_pixels: "Trop grande", too_many: "Trop de photos : patientez un peu",
+      empty: "Pas une photo", too_large: "Trop lourde (15 Mo max.)", too_many_pixels: "Trop grande", infected: "Refusée par le contrôle de sécurité", too_many: "Trop de photos : patientez un peu",
       link_expired: "Lien expiré : voir la carte la plus récente", unavailable: "Non envoyée : réessayez" },
     newerCard: "Les photos se prennent dans la carte la plus récente, plus bas.",
   },

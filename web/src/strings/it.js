@@ -51,7 +51,7 @@ export default {
     taken: "Salvata ✓",
     refused: { blurry: "Sfocata: rifalla", too_dark: "Troppo scura: rifalla", too_small: "Troppo piccola: rifalla",
       duplicate: "Uguale a un'altra foto", screen_not_lit: "Schermo spento", not_an_image: "Non è una foto", damaged: "Non è una foto",
-      empty: "Non è una foto", too_large: "Troppo grande (max 15 MB)", too_many_pixels: "Troppo grande", too_many: "Troppe foto: aspetta un po'",
+      empty: "Non è una foto", too_large: "Troppo grande (max 15 MB)", too_many_pixels: "Troppo grande", infected: "Rifiutata dal controllo di sicurezza", too_many: "Troppe foto: aspetta un po'",
       link_expired: "Link scaduto: vedi la scheda più recente", unavailable: "Non inviata: riprova" },
     newerCard: "Le foto si scattano nella scheda più recente, più in basso.",
   },
