@@ -13,7 +13,8 @@ DONE = "done"
 
 # What the customer's message does to the checklist shown just before it (`movement`).
 FORWARD, BACK, PAUSE, START = "forward", "back", "pause", "start"
-_AT_A_STEP = {"affirm": FORWARD, "previous_step": BACK, "deny": PAUSE}
+# "I'll do it later" (goodbye) at a step stops there, as "stop here" does: it waits at its step.
+_AT_A_STEP = {"affirm": FORWARD, "previous_step": BACK, "deny": PAUSE, "goodbye": PAUSE}
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ def test_walks_back_but_not_before_the_first_step():
 def test_at_a_step_next_back_and_stop_move_and_anything_else_starts_or_resumes():
     assert [movement(i, step_just_shown=True) for i in ("affirm", "previous_step", "deny", "return_checklist")] == \
         [FORWARD, BACK, PAUSE, START]
+    # "I'll do it later" (goodbye) stops there too: the checklist waits at its step
+    assert movement("goodbye", step_just_shown=True) == PAUSE
     # away from a step (after "stop", or later), a "next" or "carry on" resumes rather than skips
     assert movement("affirm", step_just_shown=False) == START
 

@@ -43,20 +43,33 @@ def tile(page, slot):
     return page.locator(f"#support-chat .photos:not(.stale) .photo-slot[data-slot={slot}]")
 
 
+def live_card(page):
+    return page.locator("#support-chat .photos:not(.stale)")
+
+
 def choose(widget, slot, path, camera=False):
     """The customer picks a file for the slot (or takes one with the camera) and waits for the
-    assistant's word on it."""
-    before = widget.bot.count()
+    assistant's word on it: on the card, or as a message when it asks something."""
+    page = widget.page
+    note = live_card(page).locator(".photo-note")
+    notes = int(note.get_attribute("data-notes")) if note.count() else 0
+    bubbles = widget.bot.count()
     kind = "[capture]" if camera else ":not([capture])"
-    tile(widget.page, slot).locator(f"input[type=file]{kind}").set_input_files(str(path))
-    widget.wait_for_answer(before)
-    return widget.bot.last.inner_text()
+    tile(page, slot).locator(f"input[type=file]{kind}").set_input_files(str(path))
+    for _ in range(150):
+        if widget.bot.count() > bubbles:
+            widget.wait_for_answer(bubbles)
+            return widget.bot.last.inner_text()
+        if note.count() and int(note.get_attribute("data-notes") or 0) > notes:
+            return note.inner_text()
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no word from the assistant on the {slot} photo")
 
 
 def test_each_photo_shows_its_outcome_on_the_card_and_in_the_assistants_words(browser_page, shop, assistant, tmp_path):
     size, page = browser_page
     widget = at_the_photo_step(page, shop, assistant)
-    progress = page.locator("#support-chat .photos:not(.stale) .photos-progress")
+    progress = live_card(page).locator(".photos-progress")
     expect(progress).to_have_text("0 of 7 photos")
     expect(page.locator("#support-chat .photos:not(.stale) .photo-slot")).to_have_count(7)
 
@@ -81,16 +94,18 @@ def test_each_photo_shows_its_outcome_on_the_card_and_in_the_assistants_words(br
     assert "That file is too large" in choose(widget, "back", huge)
     expect(tile(page, "back").locator(".photo-state")).to_have_text("Too large (15 MB max.)")
     if size == "desktop":
+        tile(page, "back").scroll_into_view_if_needed()
         screenshot(page, "return-photos-refused-desktop")
 
     said = choose(widget, "back", PHOTOS / "camera.jpg")
     assert said.endswith("2 of 7 photos. Next, its left side.")
     expect(progress).to_have_text("2 of 7 photos")
+    live_card(page).scroll_into_view_if_needed()
     screenshot(page, f"return-photos-{size}")
 
     # A reload keeps the card as the backend has it: the two photos, shown through their links.
     page.reload()
-    widget.open()
+    expect(widget.panel).to_be_visible()  # still open, as it was
     expect(progress).to_have_text("2 of 7 photos")
     expect(tile(page, "back").locator("img.photo-thumb")).to_be_visible()
     # Typing still works beside the card: "I'll do it later" stops the checklist, photos kept.
@@ -102,7 +117,7 @@ def test_a_retake_replaces_the_photo_and_a_refused_retake_keeps_the_earlier_one(
     widget = at_the_photo_step(page, shop, assistant)
     choose(widget, "front", PHOTOS / "brick.jpg")
     assert "This one is blurry" in choose(widget, "front", PHOTOS / "refused" / "blurred.jpg")
-    expect(page.locator("#support-chat .photos:not(.stale) .photos-progress")).to_have_text("1 of 7 photos")
+    expect(live_card(page).locator(".photos-progress")).to_have_text("1 of 7 photos")
     expect(tile(page, "front").get_by_role("button", name="Retake: Front")).to_be_visible()
     said = choose(widget, "front", PHOTOS / "gravel.jpg")
     assert said == "Got it, that one's good: 1 of 7 photos. Next, the back of your device."

@@ -2,12 +2,17 @@
 // and the screen on, step 5's package), each filled from the camera or a file, uploaded
 // straight to the order backend through its own signed link, and shown with its state.
 // The assistant says the verdict in the conversation's language: after each upload the widget
-// sends it /photo_received{...} (actions/dialogue/photos.py), not shown as a message.
+// sends it /photo_received{...} (actions/dialogue/photos.py), not shown as a message, and its
+// answer shows on the card (a question with buttons, such as "go on to step 2?", as a message).
 
 export const SLOTS = ["front", "back", "left", "right", "top", "bottom", "screen_on", "package"];
 // What the backend takes (backend/photo_checks.yml): a larger file isn't even sent.
 export const MAX_BYTES = 15 * 1024 * 1024;
 const KINDS = "image/jpeg,image/png,image/webp,image/heic,image/heif";
+const ICONS = {
+  camera: "M12 15.2a3.2 3.2 0 1 0 0-6.4 3.2 3.2 0 0 0 0 6.4zM9 2 7.17 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-3.17L15 2H9zm3 15a5 5 0 1 1 0-10 5 5 0 0 1 0 10z",
+  file: "M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5l3.5-4.5z",
+};
 
 // The card's links (the photo_links slot, JSON), kept only if well formed.
 export function photoCardOf(raw) {
@@ -46,14 +51,21 @@ export async function upload(slot, file) {
   }
 }
 
-// The card itself. `live`: the conversation's latest photo card (older ones only show what was
-// taken); `onFile(slot, file)` uploads a chosen photo.
-export function renderPhotoCard(doc, el, t, card, { live, onFile }) {
+// The card itself: a row a photo, its thumbnail, its name and state, and two round buttons (the
+// camera, a file), named for screen readers and shown by their icons. `live`: the conversation's
+// latest photo card (older ones only show what was taken); `onFile(slot, file)` uploads a photo.
+export function renderPhotoCard(doc, el, svg, t, card, { live, onFile }) {
   const taken = card.slots.filter((s) => s.taken).length;
   const node = el(doc, "div", { className: `card photos${live ? "" : " stale"}` },
     el(doc, "p", { className: "card-title", text: t.photos.title }),
     el(doc, "p", { className: "card-subtitle photos-progress", role: "status",
       text: t.photos.progress(taken, card.slots.length) }));
+  // The assistant's word on the latest photo, here rather than as a message: the card stays in
+  // view while the customer goes from one photo to the next.
+  if (card.note) {
+    node.append(el(doc, "p", { className: "photo-note", role: "status", "data-notes": String(card.notes || 0),
+      text: card.note }));
+  }
   const list = el(doc, "ul", { className: "photo-slots", "aria-label": t.photos.title });
   for (const slot of card.slots) {
     const name = t.photos.slots[slot.slot];
@@ -71,10 +83,10 @@ export function renderPhotoCard(doc, el, t, card, { live, onFile }) {
       el(doc, "span", { className: "photo-state", text: status }));
     if (live && state !== "checking") {
       const filled = slot.taken;
+      const camera = filled ? t.photos.retake : t.photos.takePhoto;
       tile.append(el(doc, "span", { className: "photo-buttons" },
-        pickButton(doc, el, filled ? t.photos.retake : t.photos.takePhoto, `${filled ? t.photos.retake : t.photos.takePhoto}: ${name}`,
-          "environment", (file) => onFile(slot, file)),
-        pickButton(doc, el, t.photos.chooseFile, `${t.photos.chooseFile}: ${name}`, null, (file) => onFile(slot, file))));
+        pickButton(doc, el, svg(doc, ICONS.camera), `${camera}: ${name}`, "environment", (file) => onFile(slot, file)),
+        pickButton(doc, el, svg(doc, ICONS.file), `${t.photos.chooseFile}: ${name}`, null, (file) => onFile(slot, file))));
     }
     list.append(tile);
   }
@@ -84,12 +96,12 @@ export function renderPhotoCard(doc, el, t, card, { live, onFile }) {
 }
 
 // A button that opens the camera (capture) or the file picker; on a computer both pick a file.
-function pickButton(doc, el, text, label, capture, chosen) {
+function pickButton(doc, el, icon, label, capture, chosen) {
   const input = el(doc, "input", { type: "file", accept: KINDS, capture, className: "visually-hidden", tabindex: "-1",
     "aria-hidden": "true",
     onchange: () => { const file = input.files && input.files[0]; input.value = ""; if (file) chosen(file); } });
   return el(doc, "span", {},
-    el(doc, "button", { type: "button", className: `photo-pick${capture ? " camera" : ""}`, text, "aria-label": label,
-      onclick: () => input.click() }),
+    el(doc, "button", { type: "button", className: `photo-pick${capture ? " camera" : ""}`, "aria-label": label,
+      title: label, onclick: () => input.click() }, icon),
     input);
 }

@@ -151,23 +151,25 @@ header img.avatar { object-fit: cover; }
 }
 .card-link:hover { filter: brightness(1.1); }
 
-/* The return photos: a tile a photo, its thumbnail, its state and its two ways to fill it. */
-.photo-slots { list-style: none; margin: 8px 0 0; padding: 0; display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
-.photo-slot { display: grid; grid-template-columns: 52px 1fr; grid-template-areas: "thumb name" "thumb state" "buttons buttons";
-  column-gap: 8px; row-gap: 2px; align-items: center; padding: 6px; border: 1px solid var(--line); border-radius: 10px; font-size: 12.5px; }
-.photo-thumb { grid-area: thumb; width: 52px; height: 52px; border-radius: 8px; object-fit: cover; background: var(--bot); display: block; }
+/* The return photos: a row a photo, its thumbnail, its name and state, its two buttons. */
+.bubble .photo-slots { list-style: none; margin: 8px 0 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.photo-slot { display: grid; grid-template-columns: 44px 1fr auto; grid-template-areas: "thumb name buttons" "thumb state buttons";
+  column-gap: 8px; align-items: center; padding: 5px 6px; border: 1px solid var(--line); border-radius: 10px; font-size: 13px; line-height: 1.3; }
+.photo-thumb { grid-area: thumb; width: 44px; height: 44px; border-radius: 8px; object-fit: cover; background: var(--bot); display: block; }
 .photo-name { grid-area: name; font-weight: 600; }
-.photo-state { grid-area: state; color: var(--muted); }
+.photo-state { grid-area: state; color: var(--muted); font-size: 12.5px; }
 .photo-slot.taken { border-color: var(--primary); }
 .photo-slot.taken .photo-state { color: var(--primary); font-weight: 600; }
 .photo-slot.refused { border-color: #b3261e; }
 .photo-slot.refused .photo-state { color: #b3261e; font-weight: 600; }
-.photo-buttons { grid-area: buttons; display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
-.photo-pick { border: 1px solid var(--primary); background: var(--surface); color: var(--primary); border-radius: 999px;
-  padding: 3px 10px; font-size: 12.5px; font-weight: 600; }
+.photo-buttons { grid-area: buttons; display: flex; gap: 6px; }
+.photo-pick { width: 36px; height: 36px; border-radius: 50%; border: 1px solid var(--primary); background: var(--surface);
+  color: var(--primary); display: grid; place-items: center; padding: 0; }
+.photo-pick svg { width: 19px; height: 19px; fill: currentColor; }
 .photo-pick.camera { background: var(--primary); color: var(--on-primary); }
 .photos.stale .photo-slots { opacity: .7; }
 .photos-progress { font-variant-numeric: tabular-nums; }
+.photo-note { margin-top: 6px !important; padding: 6px 8px; border-radius: 8px; background: var(--bot); font-size: 13.5px; }
 
 .typing { align-self: flex-start; background: var(--bot); border-radius: 16px; padding: 12px 14px; display: flex; gap: 4px; }
 .typing[hidden] { display: none; }

@@ -411,7 +411,7 @@ export class ChatWidget {
     // A check that was under way when the page was left is no longer: the slot is as the backend says.
     const card = { ...message.card, slots: message.card.slots.map((s) => ({ ...s, preview: this.previews.get(key(s)),
       attempt: s.attempt === "checking" && !this.uploading.has(key(s)) ? null : s.attempt })) };
-    return renderPhotoCard(this.doc, el, this.t, card, {
+    return renderPhotoCard(this.doc, el, svg, this.t, card, {
       live: this.livePhotoCard() === message,
       onFile: (slot, file) => this.takePhoto(message, slot.slot, file, key(slot)),
     });
@@ -438,6 +438,17 @@ export class ChatWidget {
     });
     this.rerender(message);
     this.sendQuietly(`/photo_received${JSON.stringify({ photo_slot: name, photo_check: verdict })}`);
+  }
+
+  // The assistant's answer to a photo goes on the live card when the customer's latest message
+  // was that photo's verdict; true when it did.
+  notePhoto(text) {
+    const latest = this.store.messages.filter((m) => m.from === "user").pop();
+    const card = this.livePhotoCard();
+    if (!latest || !latest.hidden || !card) return false;
+    this.store.update(() => { card.card.note = text; card.card.notes = (card.card.notes || 0) + 1; });
+    this.rerender(card);
+    return true;
   }
 
   // A message for the assistant only: sent like any other (in order, kept while offline).
@@ -579,9 +590,10 @@ export class ChatWidget {
     const card = custom ? cardOf(custom.card) : null;
     if (typeof data.answered === "string") this.markAnswered(data.answered);
     if ((typeof text !== "string" || !text) && !card) return;
-    if (agent) base.agent = agent;
     const source = custom || data;
     const buttons = Array.isArray(source.quick_replies || source.buttons) ? (source.quick_replies || source.buttons) : [];
+    if (!card && !buttons.length && !agent && this.notePhoto(text)) return;
+    if (agent) base.agent = agent;
     this.append({
       ...base,
       text: typeof text === "string" ? text : "",
