@@ -47,6 +47,14 @@ def live_card(page):
     return page.locator("#support-chat .photos:not(.stale)")
 
 
+def show_card(page):
+    """The card's top at the top of the conversation, for a screenshot."""
+    live_card(page).evaluate("""card => {
+        const log = card.closest('.log');
+        log.scrollTop += card.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    }""")
+
+
 def choose(widget, slot, path, camera=False):
     """The customer picks a file for the slot (or takes one with the camera) and waits for the
     assistant's word on it: on the card, or as a message when it asks something."""
@@ -94,13 +102,13 @@ def test_each_photo_shows_its_outcome_on_the_card_and_in_the_assistants_words(br
     assert "That file is too large" in choose(widget, "back", huge)
     expect(tile(page, "back").locator(".photo-state")).to_have_text("Too large (15 MB max.)")
     if size == "desktop":
-        tile(page, "back").scroll_into_view_if_needed()
+        show_card(page)
         screenshot(page, "return-photos-refused-desktop")
 
     said = choose(widget, "back", PHOTOS / "camera.jpg")
     assert said.endswith("2 of 7 photos. Next, its left side.")
     expect(progress).to_have_text("2 of 7 photos")
-    live_card(page).scroll_into_view_if_needed()
+    show_card(page)
     screenshot(page, f"return-photos-{size}")
 
     # A reload keeps the card as the backend has it: the two photos, shown through their links.
