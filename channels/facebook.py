@@ -128,8 +128,8 @@ class FacebookConversation(Messenger):
         sender_id = self.get_user_id()
         try:
             for url in urls:
-                await self._handle_user_message(await RELAY.relay(self.tracker_store, sender_id, partial(download, url)),
-                                                sender_id, metadata)
+                text = await RELAY.relay(self.tracker_store, sender_id, partial(download, url))
+                await self._handle_user_message(text, sender_id, metadata)
         except Exception:
             logger.exception("Facebook: a photo could not be handled")
         if isinstance(sent.get("text"), str) and sent["text"].strip():
@@ -184,7 +184,8 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            conversation = FacebookConversation(self.graph, limited(on_new_message), request.app.ctx.agent.tracker_store)
+            conversation = FacebookConversation(self.graph, limited(on_new_message),
+                                                request.app.ctx.agent.tracker_store)
             await conversation.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 

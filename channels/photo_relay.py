@@ -45,6 +45,8 @@ UPLOAD_TIMEOUT_S = 30
 REMEMBER_S = 15 * 60
 MAX_SENDERS = 10_000
 
+# A kept photo's answer: the contract says 201, today's backend answers 200 (FastAPI's default).
+KEPT = (200, 201)
 ACCEPTED, TOO_LARGE, TOO_MANY = "accepted", "too_large", "too_many"
 LINK_EXPIRED, UNAVAILABLE, NOT_ASKED = "link_expired", "unavailable", "not_asked"
 
@@ -196,15 +198,15 @@ class PhotoRelay:
 
     @staticmethod
     async def _upload(url: str, photo: bytes) -> Tuple[str, Optional[List[str]]]:
-        """PUT to the signed link: the photo_check, and on 201 the order's filled slots."""
+        """PUT to the signed link: the photo_check, and once kept the order's filled slots."""
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT_S)) as session:
                 async with session.put(url, data=photo, headers={"Content-Type": "application/octet-stream"}) as answer:
-                    body = await answer.json(content_type=None) if answer.status in (201, 422) else {}
+                    body = await answer.json(content_type=None) if answer.status in KEPT + (422,) else {}
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             logger.warning("Return photo not uploaded: %s", type(error).__name__)
             return UNAVAILABLE, None
-        if answer.status == 201 and isinstance(body, dict) and isinstance(body.get("slots_filled"), list):
+        if answer.status in KEPT and isinstance(body, dict) and isinstance(body.get("slots_filled"), list):
             return ACCEPTED, [str(slot) for slot in body["slots_filled"]]
         if answer.status == 422 and isinstance(body, dict) and isinstance(body.get("reason"), str):
             return body["reason"], None

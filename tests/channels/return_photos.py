@@ -6,7 +6,7 @@ import json
 import subprocess
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, List, Optional
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import requests
 
@@ -39,6 +39,12 @@ def backend_url(messaging) -> str:
     return f"http://{messaging.host}:{messaging.backend_port}"
 
 
+def tracker_url(messaging, conversation: str) -> str:
+    # Not percent-encoded: Rasa 3.6's server (Sanic 21.12) takes the id from the path as written,
+    # so "whatsapp:%2B1555..." would be another conversation than "whatsapp:+1555...".
+    return f"{messaging.url}/conversations/{conversation}/tracker"
+
+
 def photos_asked(messaging, conversation: str, order: str, step: str = "1", taken: Iterable[str] = (),
                  minted: Optional[datetime] = None) -> dict:
     """The checklist at `step` for `order`: the `photo_links` slot set in the conversation's
@@ -50,7 +56,7 @@ def photos_asked(messaging, conversation: str, order: str, step: str = "1", take
          "url": f"{backend_url(messaging)}/orders/{order}/photos/{slot}?"
                 + urlencode(link_query(token, order, slot, conversation, now=minted))}
         for slot in STEP_SLOTS[step]]}
-    set_slot = requests.post(f"{messaging.url}/conversations/{quote(conversation, safe='')}/tracker/events",
+    set_slot = requests.post(f"{tracker_url(messaging, conversation)}/events",
                              params={"token": messaging.rasa_api_token}, timeout=60,
                              json=[{"event": "slot", "name": "photo_links", "value": json.dumps(links)}])
     assert set_slot.status_code == 200, set_slot.text
@@ -71,7 +77,7 @@ def kept(messaging, order: str) -> List[str]:
 
 def user_messages(messaging, conversation: str) -> List[dict]:
     """The customer's messages in the conversation's tracker, as Rasa received them."""
-    tracker = requests.get(f"{messaging.url}/conversations/{quote(conversation, safe='')}/tracker",
+    tracker = requests.get(tracker_url(messaging, conversation),
                            params={"token": messaging.rasa_api_token}, timeout=30)
     assert tracker.status_code == 200, tracker.text
     return [event for event in tracker.json()["events"] if event["event"] == "user"]

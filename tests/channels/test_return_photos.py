@@ -8,6 +8,8 @@ import random
 import time
 import uuid
 
+import yaml
+
 from channel_env import SETTINGS, new_id
 from fake_providers import basic_authorization
 from return_photos import (PDF, blurred, expired_an_hour_ago, kept, photo, photo_received, photos_asked, said,
@@ -18,15 +20,16 @@ from test_telegram import TOKEN, a_chat, api, update
 from test_telegram import post as post_to_telegram
 from test_twilio import WHATSAPP, customer, inbound
 from test_twilio import post as post_to_twilio
+from tools.services import ROOT
 
-MAX_BYTES = 15 * 1024 * 1024
+MAX_BYTES = yaml.safe_load((ROOT / "channels" / "limits.yml").read_text())["photo_max_bytes"]  # 15 MB
 
 
 # ---- Telegram ---------------------------------------------------------------------------------
 def photo_sizes(recorder, data: bytes) -> list:
     """A photo as a Telegram update lists it: smaller copies first (which the fake Bot API
     doesn't hold: asking for one fails), the photo as sent last."""
-    thumbnails = [{"file_id": f"AgACthumb{new_id()}", "file_unique_id": new_id(), "file_size": size // 20,
+    thumbnails = [{"file_id": f"AgACthumb{new_id()}", "file_unique_id": new_id(), "file_size": size * size // 8,
                    "width": size, "height": size} for size in (90, 320)]
     return thumbnails + [{**recorder.telegram_file(TOKEN, data), "width": 512, "height": 512}]
 
@@ -56,7 +59,7 @@ def test_a_caption_follows_its_photo_as_a_message_of_its_own_in_the_customers_la
     relayed, caption = user_messages(messaging, str(chat["id"]))[-2:]
     assert (relayed["text"], caption["text"]) == (photo_received("accepted", "back"), "voici le dos du téléphone")
     for message in (relayed, caption):  # as a typed message: same channel, same app language
-        assert message["input_channel"] == "telegram" and message["metadata"] == {"language": "fr"}
+        assert message["input_channel"] == "telegram" and message["metadata"]["language"] == "fr"
 
 
 def test_two_telegram_photos_sent_together_fill_front_then_back(messaging, recorder):
@@ -75,7 +78,8 @@ def test_two_telegram_photos_sent_together_fill_front_then_back(messaging, recor
 def test_a_blurred_photo_is_said_to_be_blurry_and_nothing_is_kept(messaging, recorder):
     chat = a_chat()
     photos_asked(messaging, str(chat["id"]), "40512362")
-    assert post_to_telegram(messaging, update(chat, photo=photo_sizes(recorder, blurred("astronaut")))).status_code == 200
+    sizes = photo_sizes(recorder, blurred("astronaut"))
+    assert post_to_telegram(messaging, update(chat, photo=sizes)).status_code == 200
     assert said(messaging, str(chat["id"]))[-1] == photo_received("blurry", "front")
     assert kept(messaging, "40512362") == []
 
@@ -83,7 +87,8 @@ def test_a_blurred_photo_is_said_to_be_blurry_and_nothing_is_kept(messaging, rec
 def test_a_document_that_is_not_an_image_is_judged_by_its_content(messaging, recorder):
     chat = a_chat()
     photos_asked(messaging, str(chat["id"]), "40512363")
-    document = {**recorder.telegram_file(TOKEN, PDF, "pdf"), "file_name": "front.jpg.pdf", "mime_type": "application/pdf"}
+    document = {**recorder.telegram_file(TOKEN, PDF, "pdf"), "file_name": "front.jpg.pdf",
+                "mime_type": "application/pdf"}
     assert post_to_telegram(messaging, update(chat, document=document)).status_code == 200
     assert said(messaging, str(chat["id"]))[-1] == photo_received("not_an_image", "front")
     assert kept(messaging, "40512363") == []
@@ -135,14 +140,28 @@ def test_a_whatsapp_photo_fetched_with_the_accounts_credentials_fills_the_first_
 
 
 # ---- Messenger --------------------------------------------------------------------------------
+def attachment_event(recorder, sender: str, kind: str, data: bytes) -> dict:
+    """A message with one attachment, at a URL of Messenger's CDN (signed in its query)."""
+    url = recorder.serve(f"/fbcdn/v/t1.15752-9/{random.randint(10**8, 10**9)}_n.jpg", data)
+    return {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": int(time.time() * 1000),
+            "message": {"mid": "m_" + new_id(), "attachments": [
+                {"type": kind, "payload": {"url": f"{url}?_nc_cat=101&oh=00_{new_id()}&oe=6601A2B3"}}]}}
+
+
 def test_a_messenger_photo_fills_the_first_empty_slot(messaging, recorder):
     sender = a_customer()
     photos_asked(messaging, sender, "40512353")
-    # Messenger's attachment URL: its CDN's, signed in the query.
-    url = recorder.serve(f"/fbcdn/v/t1.15752-9/{random.randint(10**8, 10**9)}_n.jpg", photo("gravel"))
-    event = {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": int(time.time() * 1000),
-             "message": {"mid": "m_" + new_id(), "attachments": [
-                 {"type": "image", "payload": {"url": f"{url}?_nc_cat=101&oh=00_{new_id()}&oe=6601A2B3"}}]}}
+    event = attachment_event(recorder, sender, "image", photo("gravel"))
     assert post_to_facebook(messaging, delivery(event)).status_code == 200
     assert kept(messaging, "40512353") == ["front"]
     assert said(messaging, sender)[-1] == photo_received("accepted", "front")
+
+
+def test_a_messenger_file_over_15_mb_is_too_large(messaging, recorder):
+    sender = a_customer()
+    photos_asked(messaging, sender, "40512349")
+    huge = photo("gravel") + bytes(MAX_BYTES)  # Messenger declares no size: the download stops at 15 MB
+    event = attachment_event(recorder, sender, "file", huge)
+    assert post_to_facebook(messaging, delivery(event)).status_code == 200
+    assert said(messaging, sender)[-1] == photo_received("too_large", "front")
+    assert kept(messaging, "40512349") == []
