@@ -122,7 +122,7 @@ class FacebookConversation(Messenger):
         urls = [attachment["payload"]["url"] for attachment in sent.get("attachments") or []
                 if attachment.get("type") in PHOTO_ATTACHMENTS
                 and isinstance((attachment.get("payload") or {}).get("url"), str)]
-        if not urls or sent.get("sticker_id") or sent.get("is_echo") or self._is_quick_reply_message(event):
+        if not urls or sent.get("sticker_id") or sent.get("is_echo"):
             await super().message(event, metadata)
             return
         sender_id = self.get_user_id()

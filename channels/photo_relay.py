@@ -171,8 +171,8 @@ class PhotoRelay:
         return message(check, slot)
 
     async def _relay(self, tracker_store: TrackerStore, sender_id: str, fetch: Fetch) -> Tuple[Optional[str], str]:
-        # The full tracker, as Rasa's GET /conversations/<id>/tracker reads it: without taking
-        # the conversation from the turn that may hold it.
+        # Read as Rasa's GET /conversations/<id>/tracker reads it: `retrieve` would take the kept
+        # tracker (stores/tracker_store.py) away from the turn that may be holding it.
         tracker = await tracker_store.retrieve_full_tracker(sender_id)
         links = PhotoLinks.parsed(tracker.get_slot(PHOTO_LINKS_SLOT)) if tracker else None
         if links is None:
