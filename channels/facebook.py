@@ -2,9 +2,13 @@
 signature, on a configurable Graph API address, with buttons that fit Messenger's limits.
 
 Webhook: /webhooks/facebook/webhook (GET answers Facebook's verification challenge).
+
+A photo or a file the customer sends goes to the return's photo slots (channels/photo_relay.py),
+downloaded from the attachment's URL.
 """
 import asyncio
 import logging
+from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from fbmessenger import MessengerClient
@@ -12,12 +16,14 @@ from fbmessenger.elements import Text as FacebookText
 from fbmessenger.sender_actions import SenderAction
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from rasa.core.tracker_store import TrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.limits import limited
 from channels.numbered_choices import numbered_choices
+from channels.photo_relay import RELAY, download
 from channels.signed import require_signature
 from channels.switch import SwitchedChannel
 from common.signing import hex_digest, same
@@ -28,6 +34,9 @@ logger = logging.getLogger(__name__)
 # 13 quick replies; fbmessenger 6.0 refuses more than 11.
 QUICK_REPLIES_MAX = 11
 QUICK_REPLY_TITLE_MAX = 20
+# https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages:
+# the attachments that may be a photo of the device (the backend judges a file by its content).
+PHOTO_ATTACHMENTS = ("image", "file")
 
 
 class GraphApi(MessengerClient):
@@ -89,9 +98,11 @@ class FacebookMessages(MessengerBot):
 class FacebookConversation(Messenger):
     """One webhook call's messages, answered through `FacebookMessages`."""
 
-    def __init__(self, client: GraphApi, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    def __init__(self, client: GraphApi, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                 tracker_store: TrackerStore) -> None:
         self.on_new_message = on_new_message
         self.client = client
+        self.tracker_store = tracker_store
         self.last_message: Dict[Text, Any] = {}
 
     async def handle(self, payload: Dict, metadata: Optional[Dict[Text, Any]]) -> None:
@@ -103,6 +114,26 @@ class FacebookConversation(Messenger):
                     await self.message(event, metadata)
                 elif event.get("postback"):
                     await self.postback(event, metadata)
+
+    async def message(self, event: Dict[Text, Any], metadata: Optional[Dict[Text, Any]]) -> None:
+        """Photos and files go to the return's photo slots, a message each (Rasa's handler would
+        hand Rasa the first one's URL); a sticker or a like (an image too) as Rasa takes it."""
+        sent = event["message"]
+        urls = [attachment["payload"]["url"] for attachment in sent.get("attachments") or []
+                if attachment.get("type") in PHOTO_ATTACHMENTS
+                and isinstance((attachment.get("payload") or {}).get("url"), str)]
+        if not urls or sent.get("sticker_id") or sent.get("is_echo"):
+            await super().message(event, metadata)
+            return
+        sender_id = self.get_user_id()
+        try:
+            for url in urls:
+                text = await RELAY.relay(self.tracker_store, sender_id, partial(download, url))
+                await self._handle_user_message(text, sender_id, metadata)
+        except Exception:
+            logger.exception("Facebook: a photo could not be handled")
+        if isinstance(sent.get("text"), str) and sent["text"].strip():
+            await self._handle_user_message(sent["text"], sender_id, metadata)
 
     async def _handle_user_message(self, text: Text, sender_id: Text,
                                    metadata: Optional[Dict[Text, Any]]) -> None:
@@ -153,7 +184,8 @@ class FacebookChannel(SwitchedChannel, FacebookInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            conversation = FacebookConversation(self.graph, limited(on_new_message))
+            conversation = FacebookConversation(self.graph, limited(on_new_message),
+                                                request.app.ctx.agent.tracker_store)
             await conversation.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 

@@ -4,6 +4,9 @@ a configurable Bot API address, and buttons that fit Telegram's limits.
 Webhook: /webhooks/telegram/webhook, registered with Telegram at startup (and again on
 POST /webhooks/telegram/set_webhook) together with the secret Telegram then sends back in
 every update's X-Telegram-Bot-Api-Secret-Token header.
+
+A photo or a file the customer sends goes to the return's photo slots (channels/photo_relay.py),
+downloaded through the Bot API (getFile, then the file) on the configured address.
 """
 import asyncio
 import json
@@ -15,12 +18,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from channels.numbered_choices import numbered_choices
-from channels.signed import require_signature
 from channels.limits import limited
+from channels.numbered_choices import numbered_choices
+from channels.photo_relay import RELAY, TOO_LARGE_FILE, Photo, PhotoRelayError, declared_too_large, download
+from channels.signed import require_signature
 from channels.switch import SwitchedChannel, setting
 from common.signing import same
 
@@ -103,7 +108,8 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
         return same(self.secret_token, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = require_signature(super().blueprint(limited(on_new_message)), self.title, self.signed, self.name())
+        handle = limited(on_new_message)
+        webhook = require_signature(super().blueprint(handle), self.title, self.signed, self.name())
 
         @webhook.middleware("request")
         async def retire_used_buttons(request: Request) -> None:
@@ -113,7 +119,46 @@ class TelegramChannel(SwitchedChannel, TelegramInput):
                 if update.get("callback_query") and self.output:
                     asyncio.create_task(self.output.button_used(update["callback_query"]))
 
+        @webhook.middleware("request")
+        async def relay_photos(request: Request) -> Optional[HTTPResponse]:
+            # Rasa's handler reads text and locations only, and drops a photo's caption.
+            if request.method == "POST" and request.path.endswith("/webhook"):
+                update = request.json if isinstance(request.json, dict) else {}
+                sent = update.get("message")
+                if isinstance(sent, dict) and (sent.get("photo") or sent.get("document")):
+                    await self._relay_photo(request, sent, handle)
+                    return response.text("success")
+            return None
+
         return webhook
+
+    async def _relay_photo(self, request: Request, sent: Dict[Text, Any],
+                           handle: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """The photo (its largest size) or the file, then its caption as a message of its own."""
+        output = self.get_output_channel()
+        file = sent.get("document") or max(sent["photo"], key=lambda size: size.get("width", 0) * size.get("height", 0))
+
+        async def fetch() -> Photo:
+            if declared_too_large(file.get("file_size")):
+                return TOO_LARGE_FILE  # the Bot API isn't even asked for it
+            try:
+                found = await output.get_file(file["file_id"])
+            except (TelegramAPIError, asyncio.TimeoutError) as error:
+                raise PhotoRelayError(f"Telegram getFile failed: {type(error).__name__}") from None
+            if not found.file_path:
+                raise PhotoRelayError("Telegram gave no file path")
+            return await download(output.get_file_url(found.file_path), found.file_size)
+
+        sender_id = str(sent["chat"]["id"])  # as Rasa's handler names the conversation
+        metadata = self.get_metadata(request)
+        try:
+            texts = [await RELAY.relay(request.app.ctx.agent.tracker_store, sender_id, fetch)]
+            if isinstance(sent.get("caption"), str) and sent["caption"].strip():
+                texts.append(sent["caption"])
+            for text in texts:
+                await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+        except Exception:
+            logger.exception("Telegram: a photo could not be handled")
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         """The language the customer's Telegram app is set to (`language_code`): the hint the

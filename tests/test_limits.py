@@ -50,3 +50,9 @@ def test_a_flood_from_one_sender_is_slowed_down_and_others_are_not(assistant):
     assert all(a != LIMITS["slow_down"] for a in answers[:LIMITS["messages_per_minute"]])
     assert answers[-1] == LIMITS["slow_down"]
     assert "Hi!" in other.text("hello")
+
+
+def test_a_chat_apps_photo_is_downloaded_no_further_than_the_order_backend_would_keep_it():
+    # channels/photo_relay.py stops reading past photo_max_bytes; the backend refuses past max_bytes.
+    backend = yaml.safe_load((ROOT / "backend" / "photo_checks.yml").read_text())
+    assert LIMITS["photo_max_bytes"] == backend["max_bytes"] == 15 * 1024 * 1024

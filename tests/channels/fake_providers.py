@@ -3,7 +3,9 @@
 No provider is reachable from a test machine, so the connectors' API addresses
 (TELEGRAM_API_URL, SLACK_API_URL, FACEBOOK_API_URL, TWILIO_API_URL) point at a `Recorder`:
 a threaded HTTP server in the test process that records every request and answers it the
-way the provider would, so the SDK inside the Rasa server carries on as in production.
+way the provider would, so the SDK inside the Rasa server carries on as in production. It
+also holds the files customers send (photos): Telegram's behind getFile, Twilio's media for
+the account only, Messenger's attachments at their URL.
 
 The signatures are computed here from the providers' documentation, independently of the
 code under test (and of the SDKs, which this virtualenv doesn't have).
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -38,6 +40,18 @@ class Call:
     def api(self) -> str:
         """The API method: the last part of the path ("sendMessage", "chat.postMessage")."""
         return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+class File(NamedTuple):
+    """A file a provider serves: its bytes, its type, and the HTTP basic credentials it asks for."""
+
+    data: bytes
+    content_type: str
+    basic_auth: Optional[Tuple[str, str]] = None
+
+
+def basic_authorization(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def _parse(content_type: str, body: bytes) -> dict:
@@ -63,6 +77,8 @@ class Recorder:
         self.calls: List[Call] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1000)
+        self._files: Dict[str, File] = {}  # by path
+        self._telegram_files: Dict[str, dict] = {}  # getFile's answers, by file_id
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,9 +98,12 @@ class Recorder:
                 with recorder._lock:
                     recorder.calls.append(call)
                 status, answer = recorder.answer(call)
-                data = json.dumps(answer).encode()
+                if isinstance(answer, File):
+                    data, content_type = answer.data, answer.content_type
+                else:
+                    data, content_type = json.dumps(answer).encode(), "application/json"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -105,8 +124,36 @@ class Recorder:
         self.server.shutdown()
         self.server.server_close()
 
+    # ---- Files customers send ----------------------------------------------------------
+    def serve(self, path: str, data: bytes, content_type: str = "image/jpeg",
+              basic_auth: Optional[Tuple[str, str]] = None) -> str:
+        """Serves `data` at GET `path` (to these HTTP basic credentials only, when given): its URL."""
+        with self._lock:
+            self._files[path] = File(data, content_type, basic_auth)
+        return self.url + path
+
+    def telegram_file(self, token: str, data: bytes, extension: str = "jpg") -> dict:
+        """A file a customer sent the bot: what an update says of it (file_id, file_unique_id,
+        file_size). getFile gives its path, served under /telegram/file/bot<token>/."""
+        number = next(self._ids)
+        described = {"file_id": f"AgACAgQAAxkBAAI{number}", "file_unique_id": f"AQAD{number}", "file_size": len(data)}
+        path = f"{'photos' if extension == 'jpg' else 'documents'}/file_{number}.{extension}"
+        with self._lock:
+            self._telegram_files[described["file_id"]] = {**described, "file_path": path}
+        self.serve(f"/telegram/file/bot{token}/{path}", data)
+        return described
+
+    def _file(self, call: Call, file: File):
+        if file.basic_auth and call.headers.get("authorization") != basic_authorization(*file.basic_auth):
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        return 200, file
+
     # ---- What the providers answer ----------------------------------------------------
     def answer(self, call: Call):
+        with self._lock:
+            file = self._files.get(call.path) if call.method == "GET" else None
+        if file is not None:
+            return self._file(call, file)
         provider = call.path.strip("/").split("/", 1)[0]
         return getattr(self, f"_{provider}", self._unknown)(call)
 
@@ -123,6 +170,11 @@ class Recorder:
             result = {"message_id": next(self._ids), "date": int(time.time()),
                       "chat": {"id": int(call.fields.get("chat_id", 0)), "type": "private"},
                       "text": call.fields.get("text", "")}
+        elif method == "getfile":  # https://core.telegram.org/bots/api#getfile
+            with self._lock:
+                result = self._telegram_files.get(call.fields.get("file_id"))
+            if result is None:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
         else:  # setWebhook, answerCallbackQuery, ...
             result = True
         return 200, {"ok": True, "result": result}

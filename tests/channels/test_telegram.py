@@ -26,9 +26,15 @@ def a_chat() -> dict:
 
 def message_update(chat: dict, text: str, language: str = "en") -> dict:
     """An update as Telegram posts it (language: the customer's app's): https://core.telegram.org/bots/api#update"""
+    return update(chat, language, text=text)
+
+
+def update(chat: dict, language: str = "en", **content) -> dict:
+    """An update of a message with `content`: text, or photo or document and maybe a caption
+    (https://core.telegram.org/bots/api#message)."""
     return {"update_id": next(_update_ids), "message": {
-        "message_id": random.randint(1, 10**6), "date": int(time.time()), "text": text, "chat": chat,
-        "from": {"id": chat["id"], "is_bot": False, "first_name": "Ada", "language_code": language}}}
+        "message_id": random.randint(1, 10**6), "date": int(time.time()), "chat": chat,
+        "from": {"id": chat["id"], "is_bot": False, "first_name": "Ada", "language_code": language}, **content}}
 
 
 def button_update(chat: dict, pressed_on: dict, data: str) -> dict:
