@@ -17,6 +17,8 @@ PHOTOS = Path(__file__).parent.parent.parent / "tests" / "fixtures" / "photos"
 TOKEN = "test-token"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ORDER, OTHER_ORDER = "40512360", "40512345"
+INERT_HEADERS = ("content-type", "x-content-type-options", "content-disposition", "content-security-policy",
+                 "cache-control")
 
 
 @pytest.fixture()
@@ -123,6 +125,21 @@ def test_photos_are_served_to_the_api_token_only_as_inert_jpegs(world):
     assert "default-src 'none'" in served.headers["content-security-policy"]
     assert "no-store" in served.headers["cache-control"]
     assert Image.open(io.BytesIO(served.content)).format == "JPEG"
+
+
+def test_a_thumbnail_is_a_small_inert_jpeg_of_the_same_photo(world):
+    client, _ = world
+    photo_id = upload(client, jpeg()).json()["photo"]["id"]
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    full = client.get(f"/photos/{photo_id}", headers=auth)
+    thumb = client.get(f"/photos/{photo_id}", params={"size": "thumb"}, headers=auth)
+    assert thumb.status_code == 200
+    assert {name: thumb.headers[name] for name in INERT_HEADERS} == {name: full.headers[name] for name in INERT_HEADERS}
+    small, large = Image.open(io.BytesIO(thumb.content)), Image.open(io.BytesIO(full.content))
+    assert small.format == "JPEG" and max(small.size) == 320 and large.size == (512, 512)
+    assert len(thumb.content) < len(full.content) / 2
+    assert client.get(f"/photos/{photo_id}", params={"size": "huge"}, headers=auth).status_code == 422
+    assert client.get(f"/photos/{photo_id}", params={"size": "thumb"}).status_code == 401
 
 
 def test_a_photo_id_that_isnt_one_is_a_404_and_never_a_path(world):
