@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-# Twice the desk's 160 CSS pixels at most: sharp on a high-density screen.
+# The desk shows them 96 CSS px wide: sharp on screens of up to three device pixels a CSS pixel.
 LONG_SIDE = 320
 QUALITY = 80
 

@@ -56,7 +56,8 @@ def test_every_service_says_every_settings_problem_at_once_with_one_error(monkey
         Shop: ["ORDERS_API_TOKEN", "CUSTOMER_TOKEN_SECRET (or CUSTOMER_TOKEN_PRIVATE_KEY)", "SHOP_SESSION_SECRET",
                "SHOP_PORT"],
         Backend: ["BACKEND_API_TOKEN", "BACKEND_PORT", "BACKEND_VERIFICATION_PAUSE_S"],
-        Handoff: ["HANDOFF_API_TOKEN", "RASA_URL", "RASA_API_TOKEN", "TRACKER_DB_URL", "HANDOFF_POLL_S"],
+        Handoff: ["HANDOFF_API_TOKEN", "RASA_URL", "RASA_API_TOKEN", "TRACKER_DB_URL", "HANDOFF_POLL_S",
+                  "ORDERS_API_TIMEOUT_S"],
     }
     for service, named in expected.items():
         with pytest.raises(SettingsError) as error:
