@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-# The desk shows them 96 CSS px wide: sharp on screens of up to three device pixels a CSS pixel.
+# The desk shows them 80 CSS px wide: sharp on screens of up to four device pixels a CSS pixel.
 LONG_SIDE = 320
 QUALITY = 80
 
