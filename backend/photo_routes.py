@@ -3,8 +3,8 @@ customer's browser or a messaging channel's relay, checked (backend/photo_checks
 (backend/photo_storage.py); listed and served with the API token to the assistant and the
 agents' desk, and with a seller's own token (backend/seller_tokens.py) to that seller.
 
-A photo is served as an inert image: always image/jpeg (it was re-encoded as one), never
-sniffed, never a page, never cached by a shared cache. Nothing of an upload is logged: neither
+A photo is served as an inert image (common/inert_photos.py, as the desk serves it too): always
+image/jpeg (it was re-encoded as one), never sniffed, never a page, never cached. Nothing of an upload is logged: neither
 its bytes nor its file name (the link carries none)."""
 import logging
 from datetime import datetime, timedelta
@@ -24,11 +24,9 @@ from backend.photo_thumbnails import thumbnail
 from backend.schemas import ErrorBody, OrderNumber, PhotoRefusedBody, PhotoTaken, PhotoView
 from backend.seller_tokens import seller_of
 from backend.settings import PhotoKeeping
-from common import photo_links
+from common import inert_photos, photo_links
 
 logger = logging.getLogger(__name__)
-INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
-         "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
 UPLOAD_ERRORS = {403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
                  422: {"model": PhotoRefusedBody}, 429: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 
@@ -144,7 +142,8 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
             jpeg = storage.get(photo_id)
         except StorageError:
             raise HTTPException(404, "no such photo") from None
-        return Response(thumbnail(jpeg) if size == "thumb" else jpeg, media_type="image/jpeg", headers=INERT)
+        return Response(thumbnail(jpeg) if size == "thumb" else jpeg, media_type=inert_photos.MEDIA_TYPE,
+                        headers=inert_photos.HEADERS)
 
     def a_seller(authorization: Annotated[str, Header()] = "") -> str:
         with Session(engine) as db:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from common import bearer
+from common import bearer, inert_photos
 from handoff import agents, desk_view
 from handoff.order_photos import OrderPhotos, PhotosError
 from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
@@ -35,10 +35,6 @@ SESSION_HOURS = 12
 # service: a script injected into a conversation's text could neither run nor send anything out.
 DESK_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-# A return photo is served as an inert image, as the order backend serves it: never sniffed,
-# never a page, never kept by a cache.
-INERT_PHOTO = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
-               "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
 
 
 class Line(BaseModel):
@@ -277,7 +273,7 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
             raise HTTPException(503, "the order system isn't answering") from None
         if jpeg is None:
             raise HTTPException(404, "no such photo")
-        return Response(jpeg, media_type="image/jpeg", headers=INERT_PHOTO)
+        return Response(jpeg, media_type=inert_photos.MEDIA_TYPE, headers=inert_photos.HEADERS)
 
     @app.post("/desk/api/handoffs/{handoff_id}/reply", status_code=201)
     def reply(handoff_id: str, body: Reply, desk_session: DeskSession = Depends(agent),
