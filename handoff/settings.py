@@ -7,6 +7,7 @@ from typing import Dict, Optional, Tuple
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL_ORDERS_API = "http://127.0.0.1:8000"  # the order backend as `make run` starts it
 
 # Each agents' tool's variables: CHATWOOT_BASE_URL is the Chatwoot adapter's base_url.
 TOOL_PREFIXES = {"chatwoot": "CHATWOOT_", "zendesk": "ZENDESK_", "webhook": "HANDOFF_WEBHOOK_"}
@@ -52,7 +53,7 @@ class Settings:
     acknowledge_every_min: float = 5
     # The order backend, for the return photos of the order a conversation is about (the desk
     # shows them: handoff/order_photos.py); without its API token the desk shows none.
-    orders_api_url: str = "http://127.0.0.1:8000"
+    orders_api_url: str = LOCAL_ORDERS_API
     orders_api_token: Optional[str] = None
     orders_api_timeout_s: float = 3
 
@@ -82,7 +83,7 @@ class Settings:
             agents_file=agents_file(),
             poll_s=poll_s,
             acknowledge_every_min=acknowledge_every_min,
-            orders_api_url=env.get("ORDERS_API_URL", "http://127.0.0.1:8000").rstrip("/"),
+            orders_api_url=env.get("ORDERS_API_URL", LOCAL_ORDERS_API).rstrip("/"),
             orders_api_token=env.optional("ORDERS_API_TOKEN"),
             orders_api_timeout_s=orders_api_timeout_s,
         )

@@ -219,3 +219,14 @@ def test_without_the_order_backends_token_the_desk_shows_no_photos_and_the_log_s
         handoff_id = handed_over(desk)
         assert shown_photos(desk, handoff_id) == {"photos": [], "note": None}
         assert desk.get(f"/desk/photos/{taken['front']}", params={"handoff": handoff_id}).status_code == 404
+
+
+def test_the_service_finds_the_order_backend_in_its_environment_and_starts_without_its_token(monkeypatch):
+    for name, value in {"HANDOFF_API_TOKEN": "t", "RASA_URL": "http://rasa", "RASA_API_TOKEN": "r",
+                        "TRACKER_DB_URL": "sqlite://", "ORDERS_API_URL": "http://backend:8000/"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("ORDERS_API_TOKEN", raising=False)
+    settings = Settings.from_environment()
+    assert (settings.orders_api_url, settings.orders_api_token) == ("http://backend:8000", None)
+    monkeypatch.setenv("ORDERS_API_TOKEN", "the-backends-token")
+    assert Settings.from_environment().orders_api_token == "the-backends-token"
