@@ -3,12 +3,12 @@ customer's browser or a messaging channel's relay, checked (backend/photo_checks
 (backend/photo_storage.py); listed and served with the API token to the assistant and the
 agents' desk, and with a seller's own token (backend/seller_tokens.py) to that seller.
 
-A photo is served as an inert image: always image/jpeg (it was re-encoded as one), never
-sniffed, never a page, never cached by a shared cache. Nothing of an upload is logged: neither
+A photo is served as an inert image (common/inert_photos.py, as the desk serves it too): always
+image/jpeg (it was re-encoded as one), never sniffed, never a page, never cached. Nothing of an upload is logged: neither
 its bytes nor its file name (the link carries none)."""
 import logging
 from datetime import datetime, timedelta
-from typing import Annotated, Callable, List, Optional
+from typing import Annotated, Callable, List, Literal, Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -21,14 +21,13 @@ from backend.models import Order, PhotoUpload, ReturnPhoto
 from backend.photo_checks import PhotoRefused, check, limits
 from backend.photo_scan import ScanUnavailable, scan
 from backend.photo_storage import PhotoStorage, StorageError, new_key
+from backend.photo_thumbnails import thumbnail
 from backend.schemas import ErrorBody, OrderNumber, PhotoRefusedBody, PhotoTaken, PhotoView
 from backend.seller_tokens import seller_of
 from backend.settings import PhotoKeeping
-from common import photo_links
+from common import inert_photos, photo_links
 
 logger = logging.getLogger(__name__)
-INERT = {"X-Content-Type-Options": "nosniff", "Content-Disposition": 'inline; filename="photo.jpg"',
-         "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"}
 UPLOAD_ERRORS = {403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
                  422: {"model": PhotoRefusedBody}, 429: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 
@@ -127,6 +126,8 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
                                                           "message": "the photo could not be stored; try again"})
 
     PhotoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+    # The kept photo, or its thumbnail (backend/photo_thumbnails.py) for a row of them.
+    Size = Annotated[Literal["full", "thumb"], Query()]
     PHOTO = {200: {"content": {"image/jpeg": {}}}, 401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
 
     def listed(number: str, seller: Optional[str] = None) -> List[ReturnPhoto]:
@@ -139,16 +140,18 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
             place = {slot: index for index, slot in enumerate(photo_links.SLOTS)}
             return sorted(rows, key=lambda p: place.get(p.slot, len(place)))
 
-    def served(photo_id: str, seller: Optional[str] = None) -> Response:
+    def served(photo_id: str, size: str, seller: Optional[str] = None) -> Response:
         with Session(engine) as db:
             photo = db.get(ReturnPhoto, photo_id)
             owner = db.get(Order, photo.order_number).seller_id if photo else None
         if photo is None or (seller is not None and owner != seller):
             raise HTTPException(404, "no such photo")
         try:
-            return Response(storage.get(photo_id), media_type="image/jpeg", headers=INERT)
+            jpeg = storage.get(photo_id)
         except StorageError:
             raise HTTPException(404, "no such photo") from None
+        return Response(thumbnail(jpeg) if size == "thumb" else jpeg, media_type=inert_photos.MEDIA_TYPE,
+                        headers=inert_photos.HEADERS)
 
     def a_seller(authorization: Annotated[str, Header()] = "") -> str:
         with Session(engine) as db:
@@ -178,9 +181,9 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
         return listed(number)
 
     @app.get("/photos/{photo_id}", dependencies=[Depends(authorised)], response_class=Response, responses=PHOTO,
-             summary="One return photo, as an inert JPEG")
-    def photo(photo_id: PhotoId):
-        return served(photo_id)
+             summary="One return photo, as an inert JPEG (size=thumb: 320 px long)")
+    def photo(photo_id: PhotoId, size: Size = "full"):
+        return served(photo_id, size)
 
     @app.get("/seller/orders/{number}/photos", response_model=List[PhotoView], responses=PHOTO,
              summary="A seller's order's return photos, with the seller's token")
@@ -189,5 +192,5 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
 
     @app.get("/seller/photos/{photo_id}", response_class=Response, responses=PHOTO,
              summary="One of a seller's return photos, with the seller's token")
-    def sellers_photo(photo_id: PhotoId, seller: Seller):
-        return served(photo_id, seller)
+    def sellers_photo(photo_id: PhotoId, seller: Seller, size: Size = "full"):
+        return served(photo_id, size, seller)

@@ -1,6 +1,7 @@
 """The handoff service's HTTP API: the action server opens handoffs and stores ratings (bearer
 token), the agents' tool calls back (its signature checked by its adapter), and agents use the
-reference desk (login, then a session cookie)."""
+reference desk (login, then a session cookie), where they also see the return photos of the
+order a conversation is about, through the service (the order backend's token stays here)."""
 import hashlib
 import html
 import logging
@@ -8,20 +9,21 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 from string import Template
-from typing import Any, Dict, List, Optional
+from typing import Annotated, Any, Dict, List, Literal, Optional
 
-from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Path as PathParameter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from common import bearer
+from common import bearer, inert_photos
 from handoff import agents, desk_view
+from handoff.order_photos import OrderPhotos, PhotosError
 from handoff.service import HandoffError, agent_says, apply, end, open_handoff, rate, waiting_ahead
 from handoff.settings import Settings, support_language
-from handoff.store import GIVEN_BACK, OPEN_STATUSES, RESOLVED, DeskSession, Handoff, aware, now
+from handoff.store import GIVEN_BACK, RESOLVED, DeskSession, Handoff, aware, now, on_desk
 from handoff.tools.base import AgentTool, SignatureError
 from handoff.wording import WORDING
 
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE = "desk_session"
 SESSION_HOURS = 12
+# The desk's pages load only their own script, style sheet and photos, and talk only to the
+# service: a script injected into a conversation's text could neither run nor send anything out.
+DESK_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
 class Line(BaseModel):
@@ -144,6 +150,12 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
     if tool.name != "desk":
         return app
 
+    photos = None
+    if settings.orders_api_token:
+        photos = OrderPhotos(settings.orders_api_url, settings.orders_api_token, settings.orders_api_timeout_s)
+    else:
+        logger.warning("ORDERS_API_TOKEN is not set: the desk shows no return photos")
+
     @app.get("/", include_in_schema=False)
     def home():
         return RedirectResponse("/desk", status_code=303)
@@ -152,7 +164,8 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
         """A page of the desk in support's language (handoff/wording.yml, desk_page)."""
         words = {**WORDING["desk_page"], **extra, "lang": support_language()}
         page = Template((HERE / "templates" / template).read_text())
-        return HTMLResponse(page.substitute({key: html.escape(str(value)) for key, value in words.items()}))
+        return HTMLResponse(page.substitute({key: html.escape(str(value)) for key, value in words.items()}),
+                            headers={"Content-Security-Policy": DESK_POLICY, "Referrer-Policy": "same-origin"})
 
     @app.get("/desk/login", response_class=HTMLResponse)
     def login_page(error: str = ""):
@@ -213,17 +226,54 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> F
     @app.get("/desk/api/handoffs")
     def queue(desk_session: DeskSession = Depends(agent), session: Session = Depends(database, scope="function")):
         """Open conversations, the longest waiting first, then the latest ended ones."""
-        open_ones = session.scalars(select(Handoff).where(Handoff.status.in_(OPEN_STATUSES))
-                                    .order_by(Handoff.created_at)).all()
-        ended = session.scalars(select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES))
-                                .order_by(Handoff.ended_at.desc()).limit(20)).all()
         moment = now()
-        return [desk_view.queue_item(h, moment) for h in [*open_ones, *ended]]
+        return [desk_view.queue_item(h, moment) for h in on_desk(session)]
 
     @app.get("/desk/api/handoffs/{handoff_id}")
     def conversation(handoff_id: str, desk_session: DeskSession = Depends(agent),
                      session: Session = Depends(database, scope="function")):
         return desk_view.conversation(found(session, handoff_id), now())
+
+    def order_on_desk(handoff_id: str) -> Optional[str]:
+        """The order a conversation the desk shows is about; None for any other conversation.
+        A short transaction of its own: the order backend is asked after it, with no database
+        connection held meanwhile."""
+        with sessions() as session:
+            shown = next((h for h in on_desk(session) if h.id == handoff_id), None)
+            return desk_view.order_of(shown) if shown else None
+
+    @app.get("/desk/api/handoffs/{handoff_id}/photos")
+    def return_photos(handoff_id: str, desk_session: DeskSession = Depends(agent)):
+        """The return photos of the order the conversation is about; apart from the conversation,
+        which must not wait on the order backend, and asked for less often."""
+        order = order_on_desk(handoff_id)
+        if order is None or photos is None:
+            return desk_view.NO_PHOTOS
+        try:
+            listed = photos.of_order(order)
+        except PhotosError as error:
+            logger.warning("return photos not listed for the desk: %s", error)
+            return desk_view.photos_unavailable()
+        return desk_view.photos(handoff_id, listed)
+
+    @app.get("/desk/photos/{photo_id}", response_class=Response)
+    def photo(photo_id: Annotated[str, PathParameter(pattern=r"^[0-9a-f]{32}$")],
+              handoff: Annotated[str, Query(max_length=64)], size: Literal["full", "thumb"] = "full",
+              desk_session: DeskSession = Depends(agent)):
+        """A photo of the order of a conversation the desk shows (`handoff`), and no other: the
+        order backend lists the order's photos, and only one of them is fetched."""
+        order = order_on_desk(handoff)
+        if order is None or photos is None:
+            raise HTTPException(404, "no such photo")
+        try:
+            jpeg = photos.jpeg(photo_id, thumbnail=size == "thumb") if any(
+                p.id == photo_id for p in photos.of_order(order)) else None
+        except PhotosError as error:
+            logger.warning("return photo not served to the desk: %s", error)
+            raise HTTPException(503, "the order system isn't answering") from None
+        if jpeg is None:
+            raise HTTPException(404, "no such photo")
+        return Response(jpeg, media_type=inert_photos.MEDIA_TYPE, headers=inert_photos.HEADERS)
 
     @app.post("/desk/api/handoffs/{handoff_id}/reply", status_code=201)
     def reply(handoff_id: str, body: Reply, desk_session: DeskSession = Depends(agent),

@@ -1,13 +1,15 @@
 """What the reference desk shows of a handoff, in words (handoff/wording.yml): a queue item that
-tells conversations apart (who, which order, why, how long they have waited) and the open
-conversation (its facts, the customer's latest message, everything said since the handoff).
-The desk's page (static/desk.js) draws these as they come."""
+tells conversations apart (who, which order, why, how long they have waited), the open
+conversation (its facts, the customer's latest message, everything said since the handoff) and
+the return photos of the order it is about. The desk's page (static/desk.js) draws these as
+they come."""
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from handoff.store import (
     ACKNOWLEDGEMENT, ACTIVE, FROM_ASSISTANT, TO_AGENT, TO_CUSTOMER, WAITING, Handoff, Message, aware,
 )
+from handoff.order_photos import ReturnPhoto
 from handoff.wording import WORDING, channel_name
 
 # Who said a stored message, as the desk shows it.
@@ -30,6 +32,12 @@ def _about(order: Optional[Dict[str, Any]]) -> Optional[str]:
     if not order.get("item"):
         return order["number"]
     return _words()["order"].format(order_id=order["number"], order_item=order["item"])
+
+
+def order_of(handoff: Handoff) -> Optional[str]:
+    """The number of the order the conversation is about, as the action server's ticket names
+    it (only when the customer proved it is theirs: actions/dialogue/handoff.py)."""
+    return (handoff.ticket_data().get("order") or {}).get("number") or None
 
 
 def _waited(since: datetime, moment: datetime) -> str:
@@ -126,3 +134,26 @@ def conversation(handoff: Handoff, moment: datetime) -> Dict[str, Any]:
 
 def _from(message: Message) -> str:
     return _FROM.get(message.direction, "agent")
+
+
+# A conversation about no order, or an order without photos (or a desk without the order
+# backend's token): nothing to say.
+NO_PHOTOS: Dict[str, Any] = {"photos": [], "note": None}
+
+
+def photos(handoff_id: str, listed: List[ReturnPhoto]) -> Dict[str, Any]:
+    """The order's return photos, in the checklist's order: each slot in words, its thumbnail
+    and its full-size photo, both through the desk (/desk/photos/{id}, for this conversation)."""
+    words = _words()
+    shown = []
+    for photo in listed:
+        name = words["photo_slots"].get(photo.slot) or photo.slot.replace("_", " ")
+        full = f"/desk/photos/{photo.id}?handoff={handoff_id}"
+        shown.append({"id": photo.id, "slot": photo.slot, "name": name, "full": full,
+                      "thumbnail": f"{full}&size=thumb", "label": words["open_photo"].format(slot=name)})
+    return {"photos": shown, "note": None}
+
+
+def photos_unavailable() -> Dict[str, Any]:
+    """The order backend didn't answer: the desk says so, and everything else on it goes on."""
+    return {"photos": [], "note": _words()["photos_unavailable"]}

@@ -2,11 +2,12 @@
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL_ORDERS_API = "http://127.0.0.1:8000"  # the order backend as `make run` starts it
 
 # Each agents' tool's variables: CHATWOOT_BASE_URL is the Chatwoot adapter's base_url.
 TOOL_PREFIXES = {"chatwoot": "CHATWOOT_", "zendesk": "ZENDESK_", "webhook": "HANDOFF_WEBHOOK_"}
@@ -50,6 +51,11 @@ class Settings:
     # A customer who asks for a person again while none has answered is told they're in the
     # queue at most once in this many minutes.
     acknowledge_every_min: float = 5
+    # The order backend, for the return photos of the order a conversation is about (the desk
+    # shows them: handoff/order_photos.py); without its API token the desk shows none.
+    orders_api_url: str = LOCAL_ORDERS_API
+    orders_api_token: Optional[str] = None
+    orders_api_timeout_s: float = 3
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -61,6 +67,7 @@ class Settings:
         port = env.whole_number("HANDOFF_PORT", 8090)
         poll_s = env.number("HANDOFF_POLL_S", 0.5)
         acknowledge_every_min = env.number("HANDOFF_ACKNOWLEDGE_EVERY_MIN", 5.0)
+        orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
         env.check()
         tool, tool_settings = agents_tool()
         return cls(
@@ -76,4 +83,7 @@ class Settings:
             agents_file=agents_file(),
             poll_s=poll_s,
             acknowledge_every_min=acknowledge_every_min,
+            orders_api_url=env.get("ORDERS_API_URL", LOCAL_ORDERS_API).rstrip("/"),
+            orders_api_token=env.optional("ORDERS_API_TOKEN"),
+            orders_api_timeout_s=orders_api_timeout_s,
         )

@@ -27,6 +27,8 @@ SAID_TO_CUSTOMER = (TO_CUSTOMER, ACKNOWLEDGEMENT)  # what the worker delivers to
 
 # Retries of a delivery that failed: doubling, up to a minute, never given up.
 MAX_BACKOFF_S = 60
+# The desk's queue shows this many ended conversations after the open ones.
+ENDED_ON_DESK = 20
 
 
 def now() -> datetime:
@@ -146,3 +148,13 @@ def holding_handoff_for(session: Session, conversation_id: str) -> Optional[Hand
     return session.scalars(select(Handoff).where(Handoff.conversation_id == conversation_id,
                                                  Handoff.resumed_at.is_(None))
                            .order_by(Handoff.created_at.desc())).first()
+
+
+def on_desk(session: Session) -> List[Handoff]:
+    """The conversations the reference desk shows: the open ones, the longest waiting first,
+    then the latest ended ones. Also what an agent may open the return photos of."""
+    open_ones = session.scalars(select(Handoff).where(Handoff.status.in_(OPEN_STATUSES))
+                                .order_by(Handoff.created_at)).all()
+    ended = session.scalars(select(Handoff).where(Handoff.status.not_in(OPEN_STATUSES))
+                            .order_by(Handoff.ended_at.desc()).limit(ENDED_ON_DESK)).all()
+    return [*open_ones, *ended]

@@ -26,7 +26,8 @@ def backend():
     """The real order backend alone, seeded, on a free local port: (url, token)."""
     with tempfile.TemporaryDirectory() as tmp:
         port, token = free_port(), new_secret()
-        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log", token=token)
+        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log", token=token,
+                                  photo_dir=Path(tmp) / "photos")
         service.start()
         try:
             service.wait_ready(60)

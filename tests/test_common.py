@@ -38,6 +38,7 @@ def test_common_imports_the_standard_library_only():
     r"hmac\.new\(",  # an HMAC signature (common/signing.py)
     r"class SettingsError",  # the settings' error (common/settings.py)
     r"def _?pem\(",
+    r"'none'; sandbox",  # how a return photo is served (common/inert_photos.py)
 ])
 def test_no_service_writes_a_shared_definition_again(copy):
     found = [str(path.relative_to(ROOT)) for path in python_files(*SERVICES) if re.search(copy, path.read_text())]
@@ -56,7 +57,8 @@ def test_every_service_says_every_settings_problem_at_once_with_one_error(monkey
         Shop: ["ORDERS_API_TOKEN", "CUSTOMER_TOKEN_SECRET (or CUSTOMER_TOKEN_PRIVATE_KEY)", "SHOP_SESSION_SECRET",
                "SHOP_PORT"],
         Backend: ["BACKEND_API_TOKEN", "BACKEND_PORT", "BACKEND_VERIFICATION_PAUSE_S"],
-        Handoff: ["HANDOFF_API_TOKEN", "RASA_URL", "RASA_API_TOKEN", "TRACKER_DB_URL", "HANDOFF_POLL_S"],
+        Handoff: ["HANDOFF_API_TOKEN", "RASA_URL", "RASA_API_TOKEN", "TRACKER_DB_URL", "HANDOFF_POLL_S",
+                  "ORDERS_API_TIMEOUT_S"],
     }
     for service, named in expected.items():
         with pytest.raises(SettingsError) as error:

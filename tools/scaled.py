@@ -494,7 +494,8 @@ def scratch_scaled_assistant(replicas: int = 2, extra_env: Optional[Dict[str, st
         running = ScaledAssistant(
             rasa_port=free_port(), action_port=free_port(), backend_port=free_port(), shop_port=free_port(),
             handoff_port=free_port(), postgres_port=free_port(), redis_port=free_port(), replicas=replicas,
-            state_dir=tmp, log_dir=tmp / "log", agents_file=tmp / "desk-agents.yml", extra_env=dict(extra_env or {}))
+            state_dir=tmp, log_dir=tmp / "log", photo_dir=tmp / "photos", agents_file=tmp / "desk-agents.yml",
+            extra_env=dict(extra_env or {}))
         with started_for_tests(running):
             yield running
     finally:

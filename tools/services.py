@@ -202,10 +202,11 @@ class Service:
 
 
 def backend_service(port: int, database: Path, log_dir: Path, *, token: str, host: str = "127.0.0.1",
-                    photo_origins: str = "") -> Service:
+                    photo_origins: str = "", photo_dir: Optional[Path] = None) -> Service:
     """The order backend (its own virtualenv), on an SQLite file created and seeded on start;
     `token` is the API token it requires; `photo_origins`, the pages whose chat widget uploads
-    return photos to it."""
+    return photos to it. Return photos go to `photo_dir` when given (a test's own folder), else
+    where BACKEND_PHOTO_DIR says, else beside the database (var/photos for `make run`)."""
     return Service(
         "order backend",
         [str(BACKEND_VENV / "bin" / "python"), "-m", "backend"],
@@ -213,15 +214,16 @@ def backend_service(port: int, database: Path, log_dir: Path, *, token: str, hos
         log_dir / "backend.log",
         {"BACKEND_HOST": host, "BACKEND_PORT": str(port), "BACKEND_API_TOKEN": token,
          "BACKEND_DATABASE_URL": f"sqlite:///{database}", "BACKEND_PHOTO_ORIGINS": photo_origins,
-         # The return photos beside the database (var/photos for `make run`; a test's own folder).
-         "BACKEND_PHOTO_DIR": os.environ.get("BACKEND_PHOTO_DIR") or str(database.parent / "photos")},
+         "BACKEND_PHOTO_DIR": str(photo_dir or os.environ.get("BACKEND_PHOTO_DIR") or database.parent / "photos")},
     )
 
 
 def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_url: str, rasa_token: str,
-                    api_token: str, tracker_db: Path, agents_file: Path) -> Service:
+                    api_token: str, tracker_db: Path, agents_file: Path, orders_api_url: str,
+                    orders_api_token: str) -> Service:
     """The handoff service (handoff/, in the backend's virtualenv): handoffs, the agents'
-    tool, and the reference agent desk at /desk."""
+    tool, and the reference agent desk at /desk, which shows the return photos of the order a
+    conversation is about (from the order backend, with its API token)."""
     tool_variables = {name: value for name, value in os.environ.items()
                       if name.startswith(("CHATWOOT_", "ZENDESK_", "HANDOFF_WEBHOOK_")) or name == "HANDOFF_TOOL"}
     return Service(
@@ -231,7 +233,8 @@ def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_ur
         log_dir / "handoff.log",
         {"HANDOFF_HOST": host, "HANDOFF_PORT": str(port), "HANDOFF_DATABASE_URL": f"sqlite:///{database}",
          "HANDOFF_API_TOKEN": api_token, "RASA_URL": rasa_url, "RASA_API_TOKEN": rasa_token,
-         "TRACKER_DB_URL": f"sqlite:///{tracker_db}", "HANDOFF_AGENTS_FILE": str(agents_file), **tool_variables},
+         "TRACKER_DB_URL": f"sqlite:///{tracker_db}", "HANDOFF_AGENTS_FILE": str(agents_file),
+         "ORDERS_API_URL": orders_api_url, "ORDERS_API_TOKEN": orders_api_token, **tool_variables},
     )
 
 
@@ -268,6 +271,7 @@ class Assistant:
     log_dir: Path = ROOT / "var" / "log"
     tracker_db: Optional[Path] = None
     backend_db: Optional[Path] = None
+    photo_dir: Optional[Path] = None  # the backend's return photos (BACKEND_PHOTO_DIR, var/photos)
     handoff_db: Optional[Path] = None
     agents_file: Optional[Path] = None
     # The order backend's API token, the customer-token key, the shop's cookie key: random
@@ -303,7 +307,7 @@ class Assistant:
         widget_origins = os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url)
         backend = backend_service(self.backend_port, self.backend_db or ROOT / "var" / "backend.db",
                                   self.log_dir, token=self.secrets.orders_api_token, host=self.host,
-                                  photo_origins=widget_origins)
+                                  photo_origins=widget_origins, photo_dir=self.photo_dir)
         tracker_db = self.tracker_db or ROOT / "var" / "tracker.db"
         env = {
             "ACTION_SERVER_URL": f"{action_url}/webhook",
@@ -351,7 +355,8 @@ class Assistant:
                             self.log_dir, brand_profile=env.get("BRAND_PROFILE"))
         handoff = handoff_service(self.handoff_port, self.host, self.handoff_db or ROOT / "var" / "handoff.db",
                                   self.log_dir, self.url, self.rasa_api_token, self.handoff_api_token, tracker_db,
-                                  self.agents_file or ROOT / "var" / "desk-agents.yml")
+                                  self.agents_file or ROOT / "var" / "desk-agents.yml", env["ORDERS_API_URL"],
+                                  self.secrets.orders_api_token)
         self.services = [backend, actions, rasa, shop, handoff]
         return self.services
 
@@ -395,7 +400,7 @@ def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[As
         running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
                             shop_port=free_port(), handoff_port=free_port(),
                             tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
-                            handoff_db=Path(tmp) / "handoff.db", agents_file=Path(tmp) / "desk-agents.yml",
+                            photo_dir=Path(tmp) / "photos", handoff_db=Path(tmp) / "handoff.db", agents_file=Path(tmp) / "desk-agents.yml",
                             log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
         with started_for_tests(running):
             yield running

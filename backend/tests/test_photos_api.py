@@ -17,6 +17,8 @@ PHOTOS = Path(__file__).parent.parent.parent / "tests" / "fixtures" / "photos"
 TOKEN = "test-token"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ORDER, OTHER_ORDER = "40512360", "40512345"
+INERT_HEADERS = ("content-type", "x-content-type-options", "content-disposition", "content-security-policy",
+                 "cache-control")
 
 
 @pytest.fixture()
@@ -154,6 +156,21 @@ def test_the_widgets_pages_may_upload_from_the_browser_and_no_other_page_may(tmp
         assert "access-control-allow-credentials" not in allowed.headers
         other = client.options(f"/orders/{ORDER}/photos/front", headers={"Origin": "http://evil.example", **preflight})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_thumbnail_is_a_small_inert_jpeg_of_the_same_photo(world):
+    client, _ = world
+    photo_id = upload(client, jpeg()).json()["photo"]["id"]
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    full = client.get(f"/photos/{photo_id}", headers=auth)
+    thumb = client.get(f"/photos/{photo_id}", params={"size": "thumb"}, headers=auth)
+    assert thumb.status_code == 200
+    assert {name: thumb.headers[name] for name in INERT_HEADERS} == {name: full.headers[name] for name in INERT_HEADERS}
+    small, large = Image.open(io.BytesIO(thumb.content)), Image.open(io.BytesIO(full.content))
+    assert small.format == "JPEG" and max(small.size) == 320 and large.size == (512, 512)
+    assert len(thumb.content) < len(full.content) / 2
+    assert client.get(f"/photos/{photo_id}", params={"size": "huge"}, headers=auth).status_code == 422
+    assert client.get(f"/photos/{photo_id}", params={"size": "thumb"}).status_code == 401
 
 
 def test_a_photo_id_that_isnt_one_is_a_404_and_never_a_path(world):

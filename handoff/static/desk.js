@@ -3,8 +3,13 @@
 "use strict";
 
 const POLL_MS = 1000;
+// The return photos change seldom, and asking for them asks the order backend: less often.
+const PHOTOS_POLL_MS = 10000;
 let current = null; // the id of the conversation on screen
 let shown = ""; // what is drawn, to redraw only on change
+let photosOf = null; // the conversation whose photos were last asked for, and when
+let photosAskedAt = 0;
+let photosShown = ""; // redrawn only on change: a photo is never cached, so a redraw downloads it again
 const transcript = document.getElementById("transcript");
 let following = true; // the agent is at the end of the transcript: new lines stay in view
 
@@ -75,6 +80,30 @@ function drawConversation(c) {
   document.querySelectorAll("#reply textarea, #reply button").forEach((b) => { b.disabled = !open; });
 }
 
+// The order's return photos: thumbnails under their slot's name, each a link to the full-size
+// photo in a new tab; or why they can't be shown now. Nothing at all when there are none.
+function drawPhotos(photos) {
+  const drawn = JSON.stringify(photos);
+  if (drawn === photosShown) return;
+  photosShown = drawn;
+  document.getElementById("photo-list").replaceChildren(...photos.photos.map((photo) => element("li", {},
+    element("a", { href: photo.full, target: "_blank", rel: "noopener", "aria-label": photo.label },
+      element("img", { src: photo.thumbnail, alt: "" }), element("span", {}, photo.name)))));
+  document.getElementById("photos-note").textContent = photos.note || "";
+  document.getElementById("photos").hidden = !photos.photos.length && !photos.note;
+}
+
+async function refreshPhotos(id) {
+  photosOf = id;
+  photosAskedAt = Date.now();
+  try {
+    const photos = await api(`/handoffs/${id}/photos`);
+    if (id === current) drawPhotos(photos);
+  } catch (error) {
+    // The desk's own service didn't answer: refresh() says so; the photos drawn stay.
+  }
+}
+
 async function refresh() {
   try {
     const handoffs = await api("/handoffs");
@@ -86,6 +115,7 @@ async function refresh() {
       drawQueue(handoffs);
       if (conversation) drawConversation(conversation);
     }
+    if (current && (current !== photosOf || Date.now() - photosAskedAt > PHOTOS_POLL_MS)) refreshPhotos(current);
   } catch (error) {
     document.getElementById("status").textContent = error.message;
   }
@@ -101,6 +131,7 @@ document.getElementById("queue").addEventListener("click", (event) => {
   if (!link) return;
   current = link.dataset.id;
   shown = "";
+  drawPhotos({ photos: [], note: null }); // not the last conversation's while this one's are asked for
   refresh();
 });
 

@@ -1,9 +1,10 @@
 """Handing over to a person, in two browsers: the customer's widget on the shop, and the agent
 desk. The whole story reaches the agent, in words; replies go both ways live; a Rasa restart
 loses nothing; resolving gives the conversation back to the assistant, which asks for a rating.
-On a long conversation the desk keeps the queue, the summary and the reply box in view. And
-while a person has the conversation the widget says so, shows no typing indicator and no second
-way to ask for a person."""
+On a long conversation the desk keeps the queue, the summary and the reply box in view. The
+agent sees the return photos of the order the conversation is about, and opens them full size.
+And while a person has the conversation the widget says so, shows no typing indicator and no
+second way to ask for a person."""
 import re
 import time
 import uuid
@@ -13,8 +14,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from common.photo_links import link_query
 from tests.browser.conftest import DESKTOP, screenshot
 from tests.browser.test_widget import Widget, log_in
+from tools.services import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -244,6 +247,59 @@ def long_ticket(lines: int) -> dict:
         "transcript": [{"author": "customer" if n % 2 else "assistant", "text": f"Message {n} about the parcel",
                         "at": (start + timedelta(minutes=n)).isoformat()} for n in range(lines)],
     }
+
+
+# Real photos (tests/fixtures/photos/LICENCES.md) for five of a return's slots.
+RETURN_PHOTOS = {"front": "astronaut", "back": "camera", "left": "brick", "right": "grass", "top": "gravel"}
+
+
+def send_return_photos(assistant, order: str, conversation: str) -> None:
+    """The customer's photos, each through the order's signed upload link for its slot, as the
+    widget will send them (the action server mints the links: common/photo_links.py)."""
+    backend = f"http://{assistant.host}:{assistant.backend_port}"
+    for slot, photo in RETURN_PHOTOS.items():
+        query = link_query(assistant.secrets.orders_api_token, order, slot, conversation)
+        sent = requests.put(f"{backend}/orders/{order}/photos/{slot}", params=query, timeout=30,
+                            data=(ROOT / "tests" / "fixtures" / "photos" / f"{photo}.jpg").read_bytes())
+        assert sent.status_code == 200, sent.text
+
+
+def test_the_agent_sees_the_return_photos_of_the_order_and_opens_one_full_size(page, agent_page, assistant):
+    # 1. Ana asks about her iPhone's return, sends its photos, then asks for a person.
+    log_in(page, assistant.shop_url)
+    widget = Widget(page)
+    widget.open()
+    widget.say("where is my return label for order 40512360")
+    expect(widget.bot.last).to_contain_text("iPhone 12 64GB")
+    send_return_photos(assistant, "40512360", f"browser-{uuid.uuid4().hex}")
+    widget.say("i want to talk to a real person")
+    expect(widget.bot.last).to_contain_text("support team")
+
+    # 2. The desk shows them in the checklist's order, under their slots' names, as thumbnails.
+    desk = Desk(agent_page, assistant.desk_url)
+    desk.log_in("maria", demo_password(assistant))
+    desk.queue.filter(has_text="40512360, iPhone 12 64GB").filter(has=agent_page.locator(".badge.waiting")).last.click()
+    expect(desk.summary).to_contain_text("Order 40512360, iPhone 12 64GB")
+    photos = agent_page.get_by_role("region", name="Return photos")
+    expect(photos.get_by_role("listitem")).to_have_text(["Front", "Back", "Left side", "Right side", "Top"])
+    # Thumbnails, not the full-size photos (a function: the desk's policy allows no eval of a string).
+    agent_page.wait_for_function("() => [...document.querySelectorAll('#photo-list img')]"
+                                 ".every(img => img.complete && img.naturalWidth === 320)")
+    # Whole, with their names, in the summary as it opens (it scrolls on smaller screens).
+    assert agent_page.evaluate("(s => s.scrollHeight <= s.clientHeight)(document.querySelector('.summary'))")
+    screenshot(agent_page, "handoff-desk-photos")  # the README's picture (docs/images/), once looked at
+
+    # 3. One opens full size in a new tab: the photo as the backend keeps it.
+    with agent_page.context.expect_page() as opened:
+        photos.get_by_role("link", name="Back photo, full size, in a new tab").click()
+    full_size = opened.value
+    full_size.wait_for_load_state()
+    assert full_size.url.startswith(f"{assistant.desk_url}/photos/")
+    assert full_size.evaluate("document.images[0].naturalWidth") == 512
+    full_size.close()
+
+    agent_page.get_by_role("button", name="Resolve").click()
+    expect(widget.bot.last).to_contain_text("Was your problem solved?")
 
 
 @pytest.mark.parametrize("size", [DESKTOP["viewport"], {"width": 1024, "height": 700}])
