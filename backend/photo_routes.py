@@ -165,7 +165,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
     @app.get("/orders/{number}/photos/{slot}", response_class=Response, responses={**PHOTO, 403: {"model": ErrorBody}},
              summary="The slot's current photo, through its signed link (the customer's own thumbnail)")
     def slot_photo(number: OrderNumber, slot: Slot, conversation: Conversation = "", expires: Expires = "",
-                   signature: Signature = ""):
+                   signature: Signature = "", size: Size = "full"):
         if not photo_links.valid(api_token, number, slot, conversation, expires, signature, now=clock()):
             return _link_invalid()
         with Session(engine) as db:
@@ -173,7 +173,7 @@ def add_photo_routes(app: FastAPI, engine: Engine, api_token: str, storage: Phot
                                                               ReturnPhoto.slot == slot))
         if photo_id is None:
             raise HTTPException(404, "no photo in this slot")
-        return served(photo_id)
+        return served(photo_id, size)
 
     @app.get("/orders/{number}/photos", response_model=List[PhotoView], dependencies=[Depends(authorised)],
              summary="The order's return photos")

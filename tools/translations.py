@@ -6,7 +6,6 @@ every language's catalog (translations/catalogs.py says what is translated and h
 """
 import argparse
 import sys
-from pathlib import Path
 from typing import Dict, List, Tuple
 
 import yaml

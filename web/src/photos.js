@@ -70,7 +70,7 @@ export function renderPhotoCard(doc, el, svg, t, card, { live, onFile }) {
   for (const slot of card.slots) {
     const name = t.photos.slots[slot.slot];
     const state = slot.attempt === "checking" ? "checking" : slot.attempt ? "refused" : slot.taken ? "taken" : "empty";
-    const picture = slot.preview || (slot.taken ? slot.url : "");
+    const picture = slot.preview || (slot.taken ? `${slot.url}&size=thumb` : ""); // the backend's 320 px copy
     const thumb = picture
       ? el(doc, "img", { className: "photo-thumb", src: picture, alt: t.photos.thumbAlt(name),
         onerror: (event) => event.target.replaceWith(el(doc, "span", { className: "photo-thumb empty", "aria-hidden": "true" })) })
