@@ -10,7 +10,8 @@ had typed it:
     /photo_received{"photo_slot": "front", "photo_check": "accepted"}
 
 photo_check is "accepted", the backend's refusal reason (blurry, not_an_image ...), "too_large",
-"too_many", "link_expired", "unavailable" or "not_asked" (no photo asked for: no photo_slot).
+"too_many", "link_expired", "unavailable", "not_asked" (no photo asked for: no photo_slot) or
+"status" (every photo the step asks for is there: the assistant says so, and what comes next).
 
 A photo is downloaded only once a slot is waiting for it, and never past `photo_max_bytes`
 (channels/limits.yml, the backend's own limit). Photos from one conversation go one at a time:
@@ -45,9 +46,8 @@ UPLOAD_TIMEOUT_S = 30
 REMEMBER_S = 15 * 60
 MAX_SENDERS = 10_000
 
-# A kept photo's answer: the contract says 201, today's backend answers 200 (FastAPI's default).
-KEPT = (200, 201)
-ACCEPTED, TOO_LARGE, TOO_MANY = "accepted", "too_large", "too_many"
+KEPT = 201  # the backend's answer to a photo it kept
+ACCEPTED, TOO_LARGE, TOO_MANY, STATUS = "accepted", "too_large", "too_many", "status"
 LINK_EXPIRED, UNAVAILABLE, NOT_ASKED = "link_expired", "unavailable", "not_asked"
 
 
@@ -180,7 +180,7 @@ class PhotoRelay:
         filled = self._filled.of(sender_id, links.order)
         free = [s for s in links.slots if not s.taken and s.slot not in filled]
         if not free:
-            return None, NOT_ASKED  # every photo this step asks for is there
+            return None, STATUS  # every photo this step asks for is there
         slot = free[0]
         if links.expires <= time.time():
             return slot.slot, LINK_EXPIRED
@@ -202,11 +202,11 @@ class PhotoRelay:
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT_S)) as session:
                 async with session.put(url, data=photo, headers={"Content-Type": "application/octet-stream"}) as answer:
-                    body = await answer.json(content_type=None) if answer.status in KEPT + (422,) else {}
+                    body = await answer.json(content_type=None) if answer.status in (KEPT, 422) else {}
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             logger.warning("Return photo not uploaded: %s", type(error).__name__)
             return UNAVAILABLE, None
-        if answer.status in KEPT and isinstance(body, dict) and isinstance(body.get("slots_filled"), list):
+        if answer.status == KEPT and isinstance(body, dict) and isinstance(body.get("slots_filled"), list):
             return ACCEPTED, [str(slot) for slot in body["slots_filled"]]
         if answer.status == 422 and isinstance(body, dict) and isinstance(body.get("reason"), str):
             return body["reason"], None

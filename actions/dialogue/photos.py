@@ -16,7 +16,7 @@ from common.identifiers import is_order_number
 from common.photo_links import SLOTS
 
 # photo_check's values (domain.yml): the backend's verdicts, what the relaying channel saw, and
-# "status" for a typed "I've sent the photos".
+# "status" for a typed "I've sent the photos" (or a photo sent when every one is there).
 VERDICTS = {"accepted", "blurry", "too_dark", "too_small", "duplicate", "screen_not_lit", "not_an_image", "damaged",
             "empty", "too_large", "too_many_pixels", "infected", "too_many", "unavailable", "link_expired", "not_asked"}
 ACCEPTED, STATUS, UNAVAILABLE, NOT_ASKED = "accepted", "status", "unavailable", "not_asked"
@@ -68,7 +68,7 @@ class ActionPhotoReceived(Action):
         links = _links(tracker)
         slot = latest_entity(tracker, "photo_slot")
         said = latest_entity(tracker, "photo_check")
-        verdict = said if said in VERDICTS else (STATUS if said is None else UNAVAILABLE)
+        verdict = said if said in VERDICTS | {STATUS} else (STATUS if said is None else UNAVAILABLE)
         # The photo's own step: a step-1 photo can come in while the checklist shows another.
         step = return_photos.step_of(slot) or links.get("step") or tracker.get_slot("checklist_step")
         number = links.get("order") or tracker.get_slot("checklist_for")

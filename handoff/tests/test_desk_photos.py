@@ -49,7 +49,7 @@ def upload(backend, order: str, slot: str, photo: str) -> str:
     url, token = backend
     reply = httpx.put(f"{url}/orders/{order}/photos/{slot}", params=link_query(token, order, slot, "conv-photos"),
                       content=(PHOTOS / f"{photo}.jpg").read_bytes(), timeout=30)
-    assert reply.status_code == 200, reply.text
+    assert reply.status_code == 201, reply.text
     return reply.json()["photo"]["id"]
 
 

@@ -261,7 +261,7 @@ def send_return_photos(assistant, order: str, conversation: str) -> None:
         query = link_query(assistant.secrets.orders_api_token, order, slot, conversation)
         sent = requests.put(f"{backend}/orders/{order}/photos/{slot}", params=query, timeout=30,
                             data=(ROOT / "tests" / "fixtures" / "photos" / f"{photo}.jpg").read_bytes())
-        assert sent.status_code == 200, sent.text
+        assert sent.status_code == 201, sent.text
 
 
 def test_the_agent_sees_the_return_photos_of_the_order_and_opens_one_full_size(page, agent_page, assistant):
