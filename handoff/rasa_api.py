@@ -73,4 +73,8 @@ class RasaApi:
 
 
 def _path(conversation_id: str) -> str:
-    return quote(conversation_id, safe="")
+    # Rasa's server (Sanic's router) doesn't decode its path's %-escapes: a WhatsApp sender
+    # "whatsapp:+15551234567" sent as "whatsapp%3A%2B15551234567" would name another, empty,
+    # conversation. Only what a path can't hold is escaped; ":", "+", "@" and "/" (the route
+    # takes a path) go as they are.
+    return quote(conversation_id, safe="/:@+!$&'()*,;=")

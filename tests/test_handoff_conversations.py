@@ -89,6 +89,18 @@ def test_rasas_http_api_is_on_for_the_handoff_service_and_closed_without_its_tok
     assert requests.get(tracker, params={"token": assistant.rasa_api_token}, timeout=10).status_code == 200
 
 
+def test_rasas_http_api_reads_a_conversation_id_in_its_path_as_written(assistant):
+    """Why handoff/rasa_api.py sends a WhatsApp sender's id unescaped: Rasa's server doesn't
+    decode the path, so "whatsapp%3A%2B15551234567" is a conversation of its own."""
+    token = {"token": assistant.rasa_api_token}
+    event = [{"event": "slot", "name": "handoff_agent", "value": "Maria"}]
+    url = f"{assistant.url}/conversations/whatsapp:+15559876543/tracker"
+    assert requests.post(f"{url}/events", params=token, json=event, timeout=10).status_code == 200
+    assert requests.get(url, params=token, timeout=10).json()["slots"]["handoff_agent"] == "Maria"
+    escaped = f"{assistant.url}/conversations/whatsapp%3A%2B15559876543/tracker"
+    assert requests.get(escaped, params=token, timeout=10).json()["slots"]["handoff_agent"] is None
+
+
 def test_the_handoff_service_refuses_the_action_servers_calls_without_its_token(assistant):
     url = f"http://{assistant.host}:{assistant.handoff_port}/handoffs"
     assert requests.post(url, json={}, timeout=10).status_code == 401

@@ -619,3 +619,14 @@ def test_a_callback_about_another_conversation_changes_nothing(webhook_service, 
                        ).json() == {"received": 0}
     handoff, messages = stored(sessions, handoff_id)
     assert handoff.status == "waiting" and messages == []
+
+
+def test_a_conversation_id_goes_to_rasa_as_rasa_reads_it():
+    """Rasa's server doesn't decode %-escapes in its paths (tests/test_handoff_conversations.py
+    shows it): a WhatsApp or SMS sender's id must go as it is, or the agent's words would go to
+    another, empty, conversation."""
+    from handoff.rasa_api import _path
+
+    assert _path("whatsapp:+15551234567") == "whatsapp:+15551234567"
+    assert _path("3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b") == "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
+    assert _path("a b?c#d%") == "a%20b%3Fc%23d%25"  # what a path can't hold is still escaped
