@@ -19,6 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from brand.nlg import BrandedResponses
+from language.choices import offered_in
 
 WEBSITE = SocketIOInput.name()
 
@@ -29,8 +30,8 @@ def _offered_before(events: List[Any], position: int) -> List[Dict[Text, Any]]:
     for event in reversed(events[:position]):
         if isinstance(event, UserUttered):
             return []
-        if isinstance(event, BotUttered) and event.data.get("buttons"):
-            return event.data["buttons"]
+        if isinstance(event, BotUttered) and offered_in(event.data):
+            return offered_in(event.data)
     return []
 
 

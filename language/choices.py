@@ -19,6 +19,13 @@ _AROUND = r"(?:the|le|la|les|l|der|die|das|den|el|los|las|il|lo|gli|i|un|una|uno
 _AFTER = r"(?:one|option|choice|choix|bouton|eine|einer|opcion|opzione|scelta)"
 
 
+def offered_in(data: Dict) -> List[Dict]:
+    """The buttons of one of the assistant's messages (a BotUttered's data): its own, or those of
+    the widget's card (a custom payload's buttons or quick replies)."""
+    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    return data.get("buttons") or custom.get("buttons") or custom.get("quick_replies") or []
+
+
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip(".!").strip().casefold()
 

@@ -18,7 +18,7 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from language.choices import chosen_button
+from language.choices import chosen_button, offered_in
 
 
 def offered_buttons(tracker: Any) -> List[Dict]:
@@ -29,8 +29,8 @@ def offered_buttons(tracker: Any) -> List[Dict]:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return []
-        if isinstance(event, BotUttered) and event.data.get("buttons"):
-            return event.data["buttons"]
+        if isinstance(event, BotUttered) and offered_in(event.data):
+            return offered_in(event.data)
     return []
 
 

@@ -304,7 +304,8 @@ class Assistant:
 
     def build(self) -> List[Service]:
         action_url = f"http://{self.action_host}:{self.action_port}"
-        widget_origins = os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url)
+        # The pages that open the widget also upload its photos (tests give their own shop's).
+        widget_origins = self.extra_env.get("WIDGET_ALLOWED_ORIGINS") or os.environ.get("WIDGET_ALLOWED_ORIGINS", self.shop_url)
         backend = backend_service(self.backend_port, self.backend_db or ROOT / "var" / "backend.db",
                                   self.log_dir, token=self.secrets.orders_api_token, host=self.host,
                                   photo_origins=widget_origins, photo_dir=self.photo_dir)

@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.clarification import Turn
 from actions.date_wording import Reader, known_timezone, reader_from
+from language.choices import offered_in
 from language.languages import language_so_far
 
 
@@ -49,8 +50,7 @@ def latest_said(tracker: Tracker) -> Said:
 
 
 def _buttons(bot_event: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-    data = bot_event.get("data") or {}
-    return data.get("buttons") or (data.get("custom") or {}).get("quick_replies") or []
+    return offered_in(bot_event.get("data") or {})
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:

@@ -114,8 +114,10 @@ def socketio_text(response: str, situation: str) -> str:
 
 
 def checklist_step(number: str) -> str:
+    # No photos taken here: no order the customer is known to own.
     [variation] = [v for v in RESPONSES["utter_checklist_step"]
-                   if {"name": "checklist_step", "value": number, "type": "slot"} in (v.get("condition") or [])]
+                   if {"name": "checklist_step", "value": number, "type": "slot"} in (v.get("condition") or [])
+                   and {"name": "photos_offered", "value": True, "type": "slot"} not in v["condition"]]
     return variation["text"]
 
 
