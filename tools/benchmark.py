@@ -181,10 +181,10 @@ def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
-def make_photos(folder: Path = BENCH_PHOTOS) -> Dict[str, int]:
+def make_photos(folder: Path = BENCH_PHOTOS, *options: str) -> Dict[str, int]:
     """The ~5 MB photos the uploaders send, made and checked by the backend's own code in its
-    virtualenv (tools/bench_photos.py): each slot's size in bytes."""
-    made = subprocess.run([str(BACKEND_VENV / "bin" / "python"), "-m", "tools.bench_photos", str(folder)],
+    virtualenv (tools/bench_photos.py, with its `options`): each slot's size in bytes."""
+    made = subprocess.run([str(BACKEND_VENV / "bin" / "python"), "-m", "tools.bench_photos", str(folder), *options],
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     if made.returncode != 0:
         raise RuntimeError(f"the bench's photos were not made:\n{made.stderr}")
