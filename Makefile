@@ -135,7 +135,8 @@ shell: install $(MODEL)
 	@mkdir -p var
 	@$(RASA_PY) -m tools.run --shell
 
-test: install browser validate $(MODEL)
+# Locust too: tests/test_bench_uploads.py runs the bench's uploaders.
+test: install browser validate $(MODEL) $(BENCH_VENV)/.installed
 	@echo "==> pytest: order backend (backend/tests/)"
 	@$(BACKEND_PY) -m pytest -c backend/pytest.ini backend/tests
 	@echo "==> pytest: handoff service (handoff/tests/)"

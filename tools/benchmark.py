@@ -7,6 +7,13 @@ For each: turns/s, median, p95 and p99 per turn, errors, the resident memory of 
 after the load, and start-up time. The `rasa init` bot is built and trained once into
 build/rasa-init-bot (cached). Writes JSON and a markdown table; says what it is doing as it
 goes. Locust runs in its own virtualenv (.venv/bench); the services as `make run` starts them.
+
+Chat while photos upload (this assistant; `--uploaders 0` leaves it out): 10 conversations
+without uploads, then the same with `--uploaders` customers (2) sending their return's photos
+to the order backend beside them, back to back, each ~5 MB (tools/bench_photos.py, made into
+var/bench-photos/); the chat's median and turns/s of both and their ratio, the uploads' median
+and p90 and how many were kept or refused. Before them, `--photo-uploads` (21) photos alone,
+one after another, no chat: how long a photo takes from PUT to its answer.
 """
 import argparse
 import csv
@@ -21,13 +28,18 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import requests
+import yaml
 
 from tools.scaled import scratch_scaled_assistant
-from tools.services import RASA_VENV, ROOT, Service, free_port, scratch_assistant
+from tools.services import BACKEND_VENV, RASA_VENV, ROOT, Assistant, Service, free_port, scratch_assistant
 
 BENCH_VENV = ROOT / ".venv" / "bench"
 INIT_BOT = ROOT / "build" / "rasa-init-bot"
 LOCUSTFILE = ROOT / "tools" / "locustfile.py"
+BENCH_PHOTOS = ROOT / "var" / "bench-photos"
+SEED = ROOT / "backend" / "seed.yml"
+# The issue's figure: chat latency with uploads against without, at this many conversations.
+UPLOAD_PHASE_USERS = 10
 
 
 def say(*words) -> None:
@@ -79,21 +91,49 @@ def init_bot() -> Path:
     return INIT_BOT
 
 
-def load(host: str, conversation: str, users: int, seconds: int, conversations: int = 0) -> Dict[str, float]:
-    """One Locust run (for `seconds`, or until `conversations` are done); its figures per turn."""
+def load(host: str, conversation: str, users: int, seconds: int, conversations: int = 0,
+         uploaders: int = 0, uploads: Optional[Dict[str, str]] = None) -> Dict[str, dict]:
+    """One Locust run (for `seconds`, or until `conversations` are done, or the photos of
+    BENCH_UPLOADS): `users` customers chatting and `uploaders` sending photos (`uploads`: the
+    Uploader's settings, tools/locustfile.py). Its figures per turn ("turn") and per photo
+    ("photo"), for those that ran."""
+    classes = (["Customer"] if users else []) + (["Uploader"] if uploaders else [])
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "run"
         subprocess.run(
             [str(BENCH_VENV / "bin" / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-             "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "30", "-H", host,
-             "--csv", str(prefix), "--loglevel", "WARNING"],
-            cwd=ROOT, env={**os.environ, "BENCH_CONVERSATION": conversation, "BENCH_CONVERSATIONS": str(conversations)},
+             "-u", str(users + uploaders), "-r", str(users + uploaders), "-t", f"{seconds}s", "--stop-timeout", "30",
+             "-H", host, "--csv", str(prefix), "--loglevel", "WARNING", *classes],
+            # PYTHONPATH: the Uploader mints its links with common/photo_links.py.
+            cwd=ROOT, env={**os.environ, "BENCH_CONVERSATION": conversation, "BENCH_CONVERSATIONS": str(conversations),
+                           "BENCH_UPLOADERS": str(uploaders), "PYTHONPATH": str(ROOT), **(uploads or {})},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # exits 1 on any failure
         with open(f"{prefix}_stats.csv") as stats:
-            row = next(r for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
-    return {"turns_per_s": round(float(row["Requests/s"]), 1), "median_ms": float(row["Median Response Time"]),
-            "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]), "turns": int(row["Request Count"]),
-            "errors": int(row["Failure Count"])}
+            rows = {r["Name"]: r for r in csv.DictReader(stats)}
+        with open(f"{prefix}_failures.csv") as failures:
+            failed = [(r["Name"], r["Error"], int(r["Occurrences"])) for r in csv.DictReader(failures)]
+    figures = {}
+    if "turn" in rows:
+        row = rows["turn"]
+        figures["turn"] = {"turns_per_s": round(float(row["Requests/s"]), 1),
+                           "median_ms": float(row["Median Response Time"]), "p95_ms": float(row["95%"]),
+                           "p99_ms": float(row["99%"]), "turns": int(row["Request Count"]),
+                           "errors": int(row["Failure Count"])}
+    if "photo" in rows:
+        row = rows["photo"]
+        refused: Dict[str, int] = {}
+        for name, error, count in failed:
+            if name == "photo":
+                # Locust keeps a failure's message inside its exception's repr: "refused: blurry" or "HTTP 429".
+                said = error.split("(", 1)[-1].strip("()'\"")
+                refused[said] = refused.get(said, 0) + count
+        figures["photo"] = {"photos": int(row["Request Count"]),
+                            "kept": int(row["Request Count"]) - int(row["Failure Count"]),
+                            "not_kept": refused, "photos_per_s": round(float(row["Requests/s"]), 2),
+                            "median_ms": float(row["Median Response Time"]), "p90_ms": float(row["90%"]),
+                            "mean_ms": round(float(row["Average Response Time"])),
+                            "max_ms": float(row["Max Response Time"])}
+    return figures
 
 
 def warm_up(webhook: str, messages: List[str]) -> None:
@@ -103,26 +143,81 @@ def warm_up(webhook: str, messages: List[str]) -> None:
 
 
 def measure(name: str, host: str, conversation: str, processes: Dict[str, int], users: List[int],
-            seconds: int, cpu_groups: Optional[Dict[str, int]] = None) -> List[dict]:
+            seconds: int, cpu_groups: Optional[Dict[str, int]] = None, uploaders: int = 0,
+            uploads: Optional[Dict[str, str]] = None) -> List[dict]:
     """Each load in turn; resident memory of `processes` after it, and CPU time per turn of
-    `cpu_groups` (services with their workers; default: `processes`) and of Locust itself."""
+    `cpu_groups` (services with their workers; default: `processes`) and of Locust itself.
+    With `uploaders`, photos are sent beside the chat (load()); their figures are the row's
+    "photos", and the CPU they take is in the turns'."""
     cpu_groups = cpu_groups or processes
     rows = []
     for count in users:
-        say(f"{name}: {count} concurrent conversation(s) for {seconds} s ...")
+        beside = f", {uploaders} sending photos beside them" if uploaders else ""
+        machine = load_average()
+        say(f"{name}: {count} concurrent conversation(s){beside} for {seconds} s (load average {machine}) ...")
         before = cpu_s(cpu_groups)
         locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        figures = load(host, conversation, count, seconds)
+        measured = load(host, conversation, count, seconds, uploaders=uploaders, uploads=uploads)
+        figures = measured["turn"]
         locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         turns = max(figures["turns"], 1)
         cpu = {group: round((spent - before[group]) * 1000 / turns, 1) for group, spent in cpu_s(cpu_groups).items()}
         cpu["locust"] = round((locust_after.ru_utime + locust_after.ru_stime - locust_before.ru_utime
                                - locust_before.ru_stime) * 1000 / turns, 1)
         memory = {process: rss_mb(pid) for process, pid in processes.items()}
-        rows.append({"target": name, "users": count, **figures, "rss_mb": memory, "cpu_ms_per_turn": cpu})
+        rows.append({"target": name, "users": count, **figures, "rss_mb": memory, "cpu_ms_per_turn": cpu,
+                     "load_average_before": machine})
         say(f"{name}, {count}: {figures['turns_per_s']} turns/s, median {figures['median_ms']:.0f} ms, "
             f"p95 {figures['p95_ms']:.0f} ms, {figures['errors']} errors, RSS {memory}, CPU ms a turn {cpu}")
+        if "photo" in measured:
+            rows[-1].update(uploaders=uploaders, photos=measured["photo"])
+            say(f"photos beside them: {measured['photo']}")
     return rows
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: others' work shows there, and the bench's
+    own previous run."""
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
+def make_photos(folder: Path = BENCH_PHOTOS, *options: str) -> Dict[str, int]:
+    """The ~5 MB photos the uploaders send, made and checked by the backend's own code in its
+    virtualenv (tools/bench_photos.py, with its `options`): each slot's size in bytes."""
+    made = subprocess.run([str(BACKEND_VENV / "bin" / "python"), "-m", "tools.bench_photos", str(folder), *options],
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    if made.returncode != 0:
+        raise RuntimeError(f"the bench's photos were not made:\n{made.stderr}")
+    return json.loads(made.stdout)
+
+
+def bench_uploads(assistant: Assistant, processes: Dict[str, int], groups: Dict[str, int], seconds: int,
+                  uploaders: int, alone: int) -> dict:
+    """`alone` photos one after another with no chat (how long one takes, and the backend's
+    CPU for it); then UPLOAD_PHASE_USERS conversations without uploads, then with `uploaders`
+    sending photos beside them, back to back."""
+    sizes = make_photos()
+    orders = [order["number"] for order in yaml.safe_load(SEED.read_text())["orders"]]
+    uploads = {"BENCH_BACKEND_URL": f"http://{assistant.host}:{assistant.backend_port}",
+               "ORDERS_API_TOKEN": assistant.secrets.orders_api_token, "BENCH_PHOTOS": str(BENCH_PHOTOS),
+               "BENCH_PHOTO_ORDERS": ",".join(orders)}
+    megabytes = round(sum(sizes.values()) / len(sizes) / 1e6, 2)
+    machine = load_average()
+    say(f"photos alone: {alone} of {megabytes} MB one after another, no chat (load average {machine}) ...")
+    before = cpu_s(groups)
+    figures = load(assistant.url, "ours", 0, 600, uploaders=1, uploads={**uploads, "BENCH_UPLOADS": str(alone)})["photo"]
+    spent = {group: round((total - before[group]) * 1000 / max(figures["photos"], 1))
+             for group, total in cpu_s(groups).items()}
+    figures.update(cpu_ms_per_photo=spent, backend_rss_mb=rss_mb(processes["backend"]), load_average_before=machine)
+    say(f"photos alone: {figures}")
+    without = measure("this assistant", assistant.url, "ours", processes, [UPLOAD_PHASE_USERS], seconds, groups)[0]
+    beside = measure("this assistant", assistant.url, "ours", processes, [UPLOAD_PHASE_USERS], seconds, groups,
+                     uploaders=uploaders, uploads=uploads)[0]
+    ratio = {"median": round(beside["median_ms"] / without["median_ms"], 2),
+             "turns_per_s": round(beside["turns_per_s"] / without["turns_per_s"], 2)}
+    say(f"chat with uploads against without: median x{ratio['median']}, turns/s x{ratio['turns_per_s']}")
+    return {"photo_mb": megabytes, "photos": len(sizes), "alone": figures, "without": without, "with": beside,
+            "ratio": ratio}
 
 
 def bench_init_bot(users: List[int], seconds: int) -> dict:
@@ -145,7 +240,7 @@ def bench_init_bot(users: List[int], seconds: int) -> dict:
     return {"startup_s": startup, "runs": rows}
 
 
-def bench_ours(users: List[int], seconds: int, soak: int = 0) -> dict:
+def bench_ours(users: List[int], seconds: int, soak: int = 0, uploaders: int = 0, photo_uploads: int = 0) -> dict:
     started = time.monotonic()
     with scratch_assistant() as assistant:
         startup = round(time.monotonic() - started, 1)
@@ -156,9 +251,11 @@ def bench_ours(users: List[int], seconds: int, soak: int = 0) -> dict:
         groups = {**processes, "handoff": assistant.service("handoff service").process.pid}
         rows = measure("this assistant", assistant.url, "ours", processes, users, seconds, groups)
         result = {"startup_s": startup, "runs": rows}
+        if uploaders:
+            result["uploads"] = bench_uploads(assistant, processes, groups, seconds, uploaders, photo_uploads)
         if soak:
             say(f"this assistant: {soak} conversations at 10 at a time, then the memory ...")
-            figures = load(assistant.url, "ours", 10, 3600, conversations=soak)
+            figures = load(assistant.url, "ours", 10, 3600, conversations=soak)["turn"]
             result["soak"] = {"conversations": soak, **figures,
                               "rss_mb": {process: rss_mb(pid) for process, pid in processes.items()}}
             say(f"after {soak} conversations: {result['soak']}")
@@ -199,7 +296,39 @@ def table(results: Dict[str, dict]) -> str:
         for run in result["runs"]:
             cpu = ", ".join(f"{k} {v:.1f} ms" for k, v in run.get("cpu_ms_per_turn", {}).items())
             lines.append(f"| {run['target']} | {run['users']} | {cpu} |")
+    for result in results.values():
+        if "uploads" in result:
+            lines += ["", uploads_table(result["uploads"])]
     return "\n".join(lines) + "\n"
+
+
+def uploads_table(uploads: dict) -> str:
+    """The chat without and with photos uploading beside it, and a photo's time alone."""
+    def refused(photos: dict) -> str:
+        return ", ".join(f"{said} {count}" for said, count in photos["not_kept"].items()) or "none"
+
+    lines = [f"Chat while photos upload ({uploads['photo_mb']} MB JPEGs, each uploader sending its return's "
+             f"{uploads['photos']} back to back):", "",
+             "| this assistant | conversations | turns/s | median | p95 | errors | Rasa CPU a turn | photos | kept "
+             "| not kept | photo median | photo p90 | photos/s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"]
+    for label, run in (("without uploads", uploads["without"]), ("with uploads", uploads["with"])):
+        photos = run.get("photos")
+        photo = (f"{photos['photos']} | {photos['kept']} | {refused(photos)} | {photos['median_ms']:.0f} ms "
+                 f"| {photos['p90_ms']:.0f} ms | {photos['photos_per_s']}" if photos else " | | | | | ")
+        if photos:
+            label += f" ({run['uploaders']} uploading)"
+        lines.append(f"| {label} | {run['users']} "
+                     f"| {run['turns_per_s']} | {run['median_ms']:.0f} ms | {run['p95_ms']:.0f} ms | {run['errors']} "
+                     f"| {run['cpu_ms_per_turn'].get('rasa', 0):.1f} ms | {photo} |")
+    alone = uploads["alone"]
+    lines += ["", f"With uploads against without: median x{uploads['ratio']['median']}, turns/s "
+                  f"x{uploads['ratio']['turns_per_s']}.", "",
+              f"A photo alone, no chat (PUT to its answer, one after another): median {alone['median_ms']:.0f} ms, "
+              f"p90 {alone['p90_ms']:.0f} ms, {alone['photos']} photos, {alone['kept']} kept, not kept: "
+              f"{refused(alone)}; backend CPU a photo {alone['cpu_ms_per_photo'].get('backend', 0)} ms, "
+              f"its resident memory after {alone['backend_rss_mb']:.0f} MB."]
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -211,6 +340,11 @@ def main() -> int:
                         help="init, ours, scaled (PostgreSQL, Redis, nginx, Rasa replicas: tools/scaled.py)")
     parser.add_argument("--replicas", default="2", help="the scaled target's Rasa replicas, comma-separated")
     parser.add_argument("--soak", type=int, default=0, help="then this many conversations, and the memory after")
+    parser.add_argument("--uploaders", type=int, default=2,
+                        help=f"this assistant at {UPLOAD_PHASE_USERS} conversations also with this many customers "
+                             "uploading ~5 MB return photos back to back beside them (0: not)")
+    parser.add_argument("--photo-uploads", type=int, default=21,
+                        help="photos uploaded one after another with no chat, for a photo's own time")
     args = parser.parse_args()
     users = [int(u) for u in args.users.split(",")]
     targets = args.targets.split(",")
@@ -218,7 +352,7 @@ def main() -> int:
     if "init" in targets:
         results["init"] = bench_init_bot(users, args.seconds)
     if "ours" in targets:
-        results["ours"] = bench_ours(users, args.seconds, args.soak)
+        results["ours"] = bench_ours(users, args.seconds, args.soak, args.uploaders, args.photo_uploads)
     if "scaled" in targets:
         for replicas in (int(r) for r in args.replicas.split(",")):
             results[f"scaled-{replicas}"] = bench_scaled(users, args.seconds, replicas)

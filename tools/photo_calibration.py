@@ -78,14 +78,22 @@ def rates(results) -> Tuple[float, float]:
     return (sum(o != "accepted" for *_, o in good) / len(good), sum(o != "accepted" for *_, o in bad) / len(bad))
 
 
+def phone_photo(path: Path, size: Tuple[int, int] = (4032, 3024), noise: float = 0.25, quality: int = 97,
+                resample: int = Image.Resampling.BICUBIC) -> bytes:
+    """A fixture as a phone takes it: `size` (12 MP by default), fine detail and this share of
+    sensor noise, as JPEG; the noise and the quality set its size in bytes."""
+    photo = Image.open(path).convert("RGB").resize(size, resample).filter(ImageFilter.DETAIL)
+    if noise:
+        photo = Image.blend(photo, Image.merge("RGB", [Image.effect_noise(photo.size, 40)] * 3), noise)
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
 def speed(rounds: int = 7) -> Tuple[int, float]:
     """A 12 MP phone photo (4032 x 3024, fine detail and sensor noise, JPEG quality 97): its
     size, and the median time to check and re-encode it."""
-    photo = Image.open(PHOTOS / "gravel.jpg").convert("RGB").resize((4032, 3024)).filter(ImageFilter.DETAIL)
-    noise = Image.merge("RGB", [Image.effect_noise(photo.size, 40)] * 3)
-    out = io.BytesIO()
-    Image.blend(photo, noise, 0.25).save(out, "JPEG", quality=97)
-    data, times = out.getvalue(), []
+    data, times = phone_photo(PHOTOS / "gravel.jpg"), []
     for _ in range(rounds):
         started = time.perf_counter()
         check(data, "front")
