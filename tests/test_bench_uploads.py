@@ -2,7 +2,12 @@
 send photos the real backend keeps: through links signed with its API token, every one kept,
 so that the bench measures uploads and not refusals. Small photos: the 5 MB ones take seconds
 to make."""
+import pytest
+
 from tools.benchmark import load, make_photos
+
+# Locust lives in the bench's virtualenv, which `make bench` installs (and `make test` needn't).
+pytestmark = pytest.mark.bench
 
 
 def test_a_bench_uploaders_return_photos_are_all_kept(backend, tmp_path):
