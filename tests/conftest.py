@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from customer_chat import Chat
-from tools.services import Secrets, backend_service, free_port, new_secret, scratch_assistant
+from tools.services import Secrets, scratch_assistant, scratch_backend
 
 # The action modules read their settings when imported (actions/settings.py), as the action
 # server does, and refuse to load without secrets: the unit tests that import them get random
@@ -24,16 +24,8 @@ def assistant():
 @pytest.fixture(scope="session")
 def backend():
     """The real order backend alone, seeded, on a free local port: (url, token)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        port, token = free_port(), new_secret()
-        service = backend_service(port, Path(tmp) / "backend.db", Path(tmp) / "log", token=token,
-                                  photo_dir=Path(tmp) / "photos")
-        service.start()
-        try:
-            service.wait_ready(60)
-            yield f"http://127.0.0.1:{port}", token
-        finally:
-            service.stop()
+    with tempfile.TemporaryDirectory() as tmp, scratch_backend(Path(tmp)) as running:
+        yield running
 
 
 @pytest.fixture

@@ -221,6 +221,20 @@ def backend_service(port: int, database: Path, log_dir: Path, *, token: str, hos
     )
 
 
+@contextmanager
+def scratch_backend(folder: Path) -> Iterator[Tuple[str, str]]:
+    """The real order backend alone, seeded, on a free local port with its database, log and
+    photos in `folder` and a random API token: (url, token) while it runs (tests)."""
+    port, token = free_port(), new_secret()
+    service = backend_service(port, folder / "backend.db", folder / "log", token=token, photo_dir=folder / "photos")
+    service.start()
+    try:
+        service.wait_ready(60)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        service.stop()
+
+
 def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_url: str, rasa_token: str,
                     api_token: str, tracker_db: Path, agents_file: Path, orders_api_url: str,
                     orders_api_token: str) -> Service:

@@ -20,7 +20,7 @@ from handoff.app import create_app
 from handoff.settings import Settings
 from handoff.store import ENDED_ON_DESK, connect
 from handoff.tools.desk import DeskTool
-from tools.services import backend_service, free_port, new_secret
+from tools.services import free_port, scratch_backend
 
 PHOTOS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "photos"
 API_TOKEN = "api-token-for-tests"
@@ -33,15 +33,8 @@ CANT_BE_SHOWN = "The return photos can't be shown right now: the order system is
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory):
     """The real order backend, migrated and seeded, on a free local port: (url, API token)."""
-    folder = tmp_path_factory.mktemp("backend")
-    port, token = free_port(), new_secret()
-    service = backend_service(port, folder / "backend.db", folder / "log", token=token, photo_dir=folder / "photos")
-    service.start()
-    try:
-        service.wait_ready(60)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        service.stop()
+    with scratch_backend(tmp_path_factory.mktemp("backend")) as running:
+        yield running
 
 
 def upload(backend, order: str, slot: str, photo: str) -> str:
