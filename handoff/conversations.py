@@ -46,6 +46,8 @@ RESCAN = 200
 # At most this many messages a round; the rest next round.
 LIMIT = 500
 CUSTOMER, ASSISTANT = "customer", "assistant"
+# The assistant's intent for a return photo a channel relayed (/photo_received{...}).
+PHOTO_RECEIVED = "photo_received"
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,22 @@ def _customer_words(event: Dict[str, Any]) -> str:
     said = event.get("text") or ""
     if not said.startswith("/"):
         return said
-    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or said[1:].split("{")[0]
+    parsed = event.get("parse_data") or {}
+    intent = (parsed.get("intent") or {}).get("name") or said[1:].split("{")[0]
+    if intent == PHOTO_RECEIVED:
+        return _photo_words({e.get("entity"): e.get("value") for e in parsed.get("entities") or []})
     return WORDING["tapped"].get(intent) or intent.replace("_", " ")
+
+
+def _photo_words(said: Dict[str, Any]) -> str:
+    """A return photo the customer sent, as the agent reads it: its slot, and whether it was kept."""
+    slot = WORDING["desk"]["photo_slots"].get(said.get("photo_slot") or "")
+    check = str(said.get("photo_check") or "")
+    if slot is None or not check:
+        return WORDING["photo_sent"]["other"]
+    if check == "accepted":
+        return WORDING["photo_sent"]["kept"].format(slot=slot)
+    return WORDING["photo_sent"]["refused"].format(slot=slot, reason=check.replace("_", " "))
 
 
 def _assistant_words(event: Dict[str, Any]) -> Optional[str]:

@@ -64,6 +64,11 @@ def test_each_photo_gets_its_verdict_and_the_next_one_to_take(assistant, at_the_
     assert chat.text("did you get my photos?") == "I have 2 of 7 photos for your return so far. Next, its left side."
 
 
+def test_asked_before_any_photo_the_assistant_says_where_to_start(at_the_photos):
+    assert at_the_photos.text("which photo is still missing?") == (
+        "I don't have any of the 7 photos yet. Start with the front of your device: send it here whenever you're ready.")
+
+
 def test_a_photo_the_backend_did_not_keep_is_never_said_to_be_kept(assistant, at_the_photos):
     said = at_the_photos.text('/photo_received{"photo_slot": "left", "photo_check": "accepted"}')
     assert said == "I couldn't keep that photo just now: please try again in a moment."

@@ -20,6 +20,7 @@ from common.photo_links import SLOTS
 VERDICTS = {"accepted", "blurry", "too_dark", "too_small", "duplicate", "screen_not_lit", "not_an_image", "damaged",
             "empty", "too_large", "too_many_pixels", "infected", "too_many", "unavailable", "link_expired", "not_asked"}
 ACCEPTED, STATUS, UNAVAILABLE, NOT_ASKED = "accepted", "status", "unavailable", "not_asked"
+NONE_YET = "none_yet"  # the progress asked for while no photo of the step's seven is there
 NOT_OFFERED = {"photos_offered": False, "photo_links": None, "photo_next": None, "photos_taken": None}
 
 
@@ -77,6 +78,8 @@ class ActionPhotoReceived(Action):
             verdict = NOT_ASKED
         elif verdict == ACCEPTED and slot not in progress.taken:
             verdict = UNAVAILABLE  # the backend doesn't hold it: never say it was kept
+        elif verdict == STATUS and progress.count == 0 and len(progress.slots) > 1:
+            verdict = NONE_YET  # not "0 of 7" (the package's own words say it's missing)
         slots = {**offered(tracker, number, progress), "photo_check": verdict,
                  "photo_slot": slot if slot in SLOTS else None}
         return [SlotSet(name, value) for name, value in slots.items()]

@@ -68,12 +68,13 @@ class TrackerStore:
                  event.get("parse_data", {}).get("intent", {}).get("name"), event.get("name"), json.dumps(event)))
             return cursor.lastrowid
 
-    def user(self, sender_id, text, at, row_id=None, intent="inform"):
+    def user(self, sender_id, text, at, row_id=None, intent="inform", entities=()):
         """A customer's message (UserUttered.as_dict()); returns its message_id."""
         message_id = uuid.uuid4().hex
         self.write(sender_id, {
             "event": "user", "timestamp": at, "metadata": {}, "text": text,
-            "parse_data": {"intent": {"name": intent, "confidence": 0.91}, "entities": [], "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": 0.91}, "text": text,
+                           "entities": [{"entity": name, "value": value} for name, value in entities],
                            "message_id": message_id, "metadata": {}},
             "input_channel": "socketio", "message_id": message_id,
         }, row_id)
@@ -421,6 +422,21 @@ def test_a_button_tapped_while_waiting_reaches_the_agent_as_its_words(world):
     worker.step()
     assert [m.text for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == [
         "Talk to a person", "Yes", "more topics"]
+
+
+def test_a_return_photo_sent_while_waiting_reaches_the_agent_in_words(world):
+    worker = world.worker()
+    worker.step()
+    handoff_id, opened_at = open_for(world, "conv-a")
+    with world.sessions.begin() as session:  # an agent answers: no acknowledgement in the way
+        agent_says(session, session.get(Handoff, handoff_id), "Hello", "Maria")
+    for at, (slot, check) in enumerate([("front", "accepted"), ("back", "too_dark")], start=1):
+        world.tracker.user("conv-a", f'/photo_received{{"photo_slot": "{slot}", "photo_check": "{check}"}}',
+                           opened_at + at, intent="photo_received",
+                           entities=[("photo_slot", slot), ("photo_check", check)])
+    worker.step()
+    assert [m.text for m in handoff_of(world, handoff_id)[1] if m.direction == TO_AGENT] == [
+        "Sent a return photo: Front (kept)", "Sent a return photo: Back (not kept: too dark)"]
 
 
 # -- Asking again for a person ----------------------------------------------------------------------
