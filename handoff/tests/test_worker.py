@@ -410,12 +410,19 @@ def test_what_the_assistant_promised_after_the_handoff_reaches_the_desk_and_noth
     assert accepted(world) == [("bot", "conv-a", "Hi, Maria here.", "Maria")]
 
 
-def test_a_button_tapped_while_waiting_reaches_the_agent_as_its_words(world):
+def answered_by_maria(world):
+    """conv-a handed over and answered by an agent (so no acknowledgement comes in the way):
+    the worker, the handoff's id and when it opened."""
     worker = world.worker()
     worker.step()
     handoff_id, opened_at = open_for(world, "conv-a")
-    with world.sessions.begin() as session:  # an agent answers: no acknowledgement in the way
+    with world.sessions.begin() as session:
         agent_says(session, session.get(Handoff, handoff_id), "Hello", "Maria")
+    return worker, handoff_id, opened_at
+
+
+def test_a_button_tapped_while_waiting_reaches_the_agent_as_its_words(world):
+    worker, handoff_id, opened_at = answered_by_maria(world)
     world.tracker.user("conv-a", "/human_handoff", opened_at + 1, intent="human_handoff")
     world.tracker.user("conv-a", "/affirm", opened_at + 2, intent="affirm")  # an older "Yes" button
     world.tracker.user("conv-a", "/more_topics", opened_at + 3, intent="more_topics")
@@ -425,11 +432,7 @@ def test_a_button_tapped_while_waiting_reaches_the_agent_as_its_words(world):
 
 
 def test_a_return_photo_sent_while_waiting_reaches_the_agent_in_words(world):
-    worker = world.worker()
-    worker.step()
-    handoff_id, opened_at = open_for(world, "conv-a")
-    with world.sessions.begin() as session:  # an agent answers: no acknowledgement in the way
-        agent_says(session, session.get(Handoff, handoff_id), "Hello", "Maria")
+    worker, handoff_id, opened_at = answered_by_maria(world)
     for at, (slot, check) in enumerate([("front", "accepted"), ("back", "too_dark")], start=1):
         world.tracker.user("conv-a", f'/photo_received{{"photo_slot": "{slot}", "photo_check": "{check}"}}',
                            opened_at + at, intent="photo_received",
