@@ -13,26 +13,15 @@ endpoints.yml names this class as the `nlg`.
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.socketio import SocketIOInput
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from brand.nlg import BrandedResponses
-from language.choices import offered_in
+from language.numbered_choice_resolver import offered_buttons
 
 WEBSITE = SocketIOInput.name()
-
-
-def _offered_before(events: List[Any], position: int) -> List[Dict[Text, Any]]:
-    """The buttons of the assistant's latest message with any, between the customer's message at
-    `position` and the one before it."""
-    for event in reversed(events[:position]):
-        if isinstance(event, UserUttered):
-            return []
-        if isinstance(event, BotUttered) and offered_in(event.data):
-            return offered_in(event.data)
-    return []
 
 
 def _meaning(payload: Text) -> Optional[tuple]:
@@ -54,7 +43,7 @@ def answered_payload(events: List[Any]) -> Optional[Text]:
     intent = (message.intent or {}).get("name")
     entities = {(entity.get("entity"), str(entity.get("value"))) for entity in message.entities or []}
     taken = []
-    for button in _offered_before(events, position):
+    for button in offered_buttons(events[:position]):
         meaning = _meaning(str(button.get("payload", "")))
         if meaning and meaning[0] == intent and meaning[1] <= entities:
             taken.append(button["payload"])

@@ -21,12 +21,10 @@ from rasa.shared.nlu.training_data.message import Message
 from language.choices import chosen_button, offered_in
 
 
-def offered_buttons(tracker: Any) -> List[Dict]:
-    """The buttons of the assistant's messages since the customer last spoke (the latest
-    message that had any)."""
-    if tracker is None:
-        return []
-    for event in reversed(tracker.events):
+def offered_buttons(events: List[Any]) -> List[Dict]:
+    """The buttons of the assistant's messages after the customer's last message in `events`
+    (the latest message that had any): what the customer's next message may be answering."""
+    for event in reversed(events):
         if isinstance(event, UserUttered):
             return []
         if isinstance(event, BotUttered) and offered_in(event.data):
@@ -43,7 +41,7 @@ class NumberedChoiceResolver(GraphComponent):
 
     def process(self, messages: List[Message], tracker: Optional[Any] = None,
                 domain: Optional[Domain] = None) -> List[Message]:
-        buttons = offered_buttons(tracker)
+        buttons = offered_buttons(tracker.events if tracker is not None else [])
         for message in messages if buttons else []:
             button = chosen_button(message.get(TEXT) or "", buttons)
             payload = str(button.get("payload", "")) if button else ""

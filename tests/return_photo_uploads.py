@@ -7,8 +7,7 @@ from tools.services import BACKEND_VENV, ROOT
 
 
 def forget_photos(assistant, order: str) -> None:
-    database = assistant.backend_db
-    env = {**os.environ, "BACKEND_DATABASE_URL": f"sqlite:///{database}",
-           "BACKEND_PHOTO_DIR": str(database.parent / "photos"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "BACKEND_DATABASE_URL": f"sqlite:///{assistant.backend_db}",
+           "BACKEND_PHOTO_DIR": str(assistant.photo_dir), "PYTHONPATH": str(ROOT)}
     subprocess.run([str(BACKEND_VENV / "bin" / "python"), "-m", "backend.photo_retention", order],
                    env=env, cwd=ROOT, check=True, capture_output=True, timeout=60)

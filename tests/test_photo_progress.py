@@ -43,3 +43,13 @@ def test_each_slot_gets_its_own_link_for_this_order_and_conversation_and_says_if
         # A link is for its own slot only.
         assert not photo_links.valid(TOKEN, "40512360", "package", "conv-9", query["expires"], query["signature"], now=NOW)
     assert offered["expires"] == int((NOW + photo_links.LIFETIME).timestamp())
+
+
+def test_the_verdicts_the_action_sets_are_the_domains_photo_check_values():
+    import yaml
+
+    from actions.dialogue.photos import NONE_YET, STATUS, VERDICTS
+    from tools.services import ROOT
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    assert VERDICTS | {STATUS, NONE_YET} == set(domain["slots"]["photo_check"]["values"])
