@@ -12,6 +12,8 @@ ACTION_PORT ?= 5055
 ACTION_SERVER_URL ?= http://$(ACTION_HOST):$(ACTION_PORT)/webhook
 # Conversation store (endpoints.yml): an SQLite file by default.
 TRACKER_DB ?= $(CURDIR)/var/tracker.db
+# The insights' feed and records (endpoints.yml's event broker, the handoff service): SQLite.
+INSIGHTS_DB ?= $(CURDIR)/var/insights.db
 # The action server binds here (read by rasa-sdk).
 SANIC_HOST ?= $(ACTION_HOST)
 # The order backend: port and SQLite file (created and seeded on first start).
@@ -23,7 +25,7 @@ BACKEND_DB ?= $(CURDIR)/var/backend.db
 # the environment; `make run` generates the missing ones once into var/secrets.env (mode
 # 0600, for this laptop only) and says so (README, Settings).
 
-export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB SANIC_HOST
+export RASA_HOST RASA_PORT ACTION_HOST ACTION_PORT ACTION_SERVER_URL TRACKER_DB INSIGHTS_DB SANIC_HOST
 # Conversations idle for longer are deleted when `make run` starts (tools/forget.py).
 CONVERSATION_RETENTION_DAYS ?= 30
 

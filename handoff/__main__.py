@@ -1,5 +1,6 @@
-"""`python -m handoff`: the handoff service (API, tool callbacks, the reference desk) and its
-delivery worker, in one process."""
+"""`python -m handoff`: the handoff service (API, tool callbacks, the reference desk with its
+insights and review queue), its delivery worker and the insights' reader of the feed, in one
+process."""
 import logging
 import sys
 from datetime import timedelta
@@ -16,6 +17,8 @@ from handoff.store import connect
 from handoff.tools.base import AgentTool
 from handoff.tools.registry import tool_named
 from handoff.worker import Worker, start
+from insights import ingest, store as insights_store
+from insights.tracker_events import TrackerEvents
 
 DEMO_AGENT = ("maria", "Maria")
 
@@ -55,10 +58,15 @@ def main() -> int:
     worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token),
                     Conversations(settings.tracker_db_url), timedelta(minutes=settings.acknowledge_every_min))
     stop = start(worker, settings.poll_s)
+    insights = insights_store.connect(settings.insights_db_url)
+    stop_insights = ingest.start(ingest.Ingest(insights, TrackerEvents(settings.tracker_db_url)),
+                                 settings.insights_poll_s, settings.insights_reconcile_s)
     try:
-        uvicorn.run(create_app(settings, sessions, tool), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings, sessions, tool, insights), host=settings.host, port=settings.port,
+                    log_level="warning")
     finally:
         stop.set()
+        stop_insights.set()
     return 0
 
 

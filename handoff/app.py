@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Form, Header, HTTPException, Path as PathP
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
+import sqlalchemy as sa
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,7 +82,8 @@ class Reply(BaseModel):
     text: str = Field(min_length=1, max_length=5_000)
 
 
-def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool) -> FastAPI:
+def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool,
+               insights: Optional[sa.engine.Engine] = None) -> FastAPI:
     app = FastAPI(title="Handoff service", docs_url=None, redoc_url=None)
 
     # Used with scope="function": committed before the answer is sent, so what a caller is told

@@ -56,6 +56,11 @@ class Settings:
     orders_api_url: str = LOCAL_ORDERS_API
     orders_api_token: Optional[str] = None
     orders_api_timeout_s: float = 3
+    # The insights (insights/): the event broker's feed and the records built from it; how often
+    # the feed is read, and the tracker store compared with it (README, "Insights").
+    insights_db_url: str = f"sqlite:///{ROOT / 'var' / 'insights.db'}"
+    insights_poll_s: float = 1.0
+    insights_reconcile_s: float = 60.0
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -68,6 +73,8 @@ class Settings:
         poll_s = env.number("HANDOFF_POLL_S", 0.5)
         acknowledge_every_min = env.number("HANDOFF_ACKNOWLEDGE_EVERY_MIN", 5.0)
         orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
+        insights_poll_s = env.number("INSIGHTS_POLL_S", 1.0)
+        insights_reconcile_s = env.number("INSIGHTS_RECONCILE_S", 60.0)
         env.check()
         tool, tool_settings = agents_tool()
         return cls(
@@ -86,4 +93,7 @@ class Settings:
             orders_api_url=env.get("ORDERS_API_URL", LOCAL_ORDERS_API).rstrip("/"),
             orders_api_token=env.optional("ORDERS_API_TOKEN"),
             orders_api_timeout_s=orders_api_timeout_s,
+            insights_db_url=env.get("INSIGHTS_DB_URL", f"sqlite:///{ROOT / 'var' / 'insights.db'}"),
+            insights_poll_s=insights_poll_s,
+            insights_reconcile_s=insights_reconcile_s,
         )

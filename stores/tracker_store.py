@@ -8,7 +8,7 @@ it expires, in every copy and backup of the database.
 
 The action server needs only the latest message's token, and reads it from the tracker of
 the turn being answered, which Rasa holds in memory; this store never changes that tracker.
-Only what it writes (and what it streams to an event broker, if one is configured) goes
+Only what it writes (and what it streams to the event broker, stores/event_broker.py) goes
 without the token. In its place: `claimed_customer_id`, the customer id the token names,
 so that erasure (`make forget WHO=cus_ana`, tools/forget.py) still finds a logged-in
 customer's conversations. Unverified, as its name says: the Rasa server has no key to check
@@ -29,7 +29,6 @@ from collections import OrderedDict
 from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 import sqlalchemy as sa
-from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -82,10 +81,6 @@ def _as_stored(event: Event) -> _Stored:
         return _Stored(event, data, text)
     clean = without_tokens(data)
     return _Stored(Event.from_parameters(clean), clean, json.dumps(clean))
-
-
-def _stored(event: Event) -> Event:
-    return _as_stored(event).event
 
 
 def _row(sender_id: Text, stored: _Stored) -> Dict[Text, Any]:
@@ -170,7 +165,6 @@ class SQLTrackerStoreWithoutTokens(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Appends the events not yet stored, as Rasa's SQLTrackerStore does (same rows), in
         one multi-row insert: its ORM unit of work took 9% of the server's time under load."""
-        await self.stream_events(tracker)
         sender_id = tracker.sender_id
         handed_out = self._handed_out.pop(sender_id, None)
         with self.engine.begin() as connection:
@@ -183,6 +177,7 @@ class SQLTrackerStoreWithoutTokens(SQLTrackerStore):
             stored = [_as_stored(event) for event in itertools.islice(tracker.events, start, None)]
             if stored:
                 connection.execute(self.SQLEvent.__table__.insert(), [_row(sender_id, row) for row in stored])
+        self._publish(sender_id, stored)
         new = [row.event for row in stored]
         # A new session changes what "the current session" counts: read it back next time.
         if any(isinstance(event, SessionStarted) for event in new):
@@ -198,5 +193,10 @@ class SQLTrackerStoreWithoutTokens(SQLTrackerStore):
         while len(trackers) > KEPT:
             trackers.popitem(last=False)
 
-    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
-        await super()._stream_new_events(event_broker, [_stored(event) for event in new_events], sender_id)
+    def _publish(self, sender_id: Text, stored: List[_Stored]) -> None:
+        """The event broker gets the events just stored, as stored. Rasa's stream_events first
+        reads the whole tracker back to find which are new, a second retrieve every turn; here
+        they are known."""
+        if self.event_broker is not None:
+            for row in stored:
+                self.event_broker.publish({"sender_id": sender_id, **row.data})

@@ -24,6 +24,7 @@ def main() -> int:
         host=os.environ["RASA_HOST"],
         action_host=os.environ["ACTION_HOST"],
         tracker_db=Path(os.environ["TRACKER_DB"]),
+        insights_db=Path(os.environ["INSIGHTS_DB"]),
         backend_port=int(os.environ["BACKEND_PORT"]),
         shop_port=int(os.environ["SHOP_PORT"]),
         handoff_port=int(os.environ["HANDOFF_PORT"]),

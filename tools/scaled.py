@@ -36,8 +36,9 @@ from tools.services import (
 STATE_DIR = ROOT / "var" / "scaled"
 ENDPOINTS = "endpoints.scaled.yml"
 DATABASE_USER = "assistant"
-# One database each: the Rasa servers' conversations, the order backend, the handoff service.
-DATABASES = ("tracker", "backend", "handoff")
+# One database each: the Rasa servers' conversations, the order backend, the handoff service,
+# the insights (the event broker's feed and the records built from it).
+DATABASES = ("tracker", "backend", "handoff", "insights")
 # A turn's commit need not wait for the disk: PostgreSQL crashing loses at most the last
 # moment's turns, never the database; the Rasa servers' database driver is synchronous, so the
 # wait held up every conversation on the replica. Orders, checks and handoffs wait, as usual.
@@ -365,9 +366,10 @@ class ScaledAssistant(Assistant):
         by_name["action server"].env["ACTION_SERVER_SANIC_WORKERS"] = str(self.action_workers)
         handoff = by_name["handoff service"]
         handoff.env.update(HANDOFF_DATABASE_URL=self.database_url("handoff"),
-                           TRACKER_DB_URL=self.database_url("tracker"))
+                           TRACKER_DB_URL=self.database_url("tracker"), INSIGHTS_DB_URL=self.database_url("insights"))
         stores = {
             "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": str(self.postgres_port), "TRACKER_DB_NAME": "tracker",
+            "INSIGHTS_DB_NAME": "insights",
             "TRACKER_DB_USER": DATABASE_USER, "TRACKER_DB_PASSWORD": self.database_password,
             "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": str(self.redis_port),
             "LOCK_STORE_PASSWORD": self.redis_password, "LOCK_STORE_DB": str(LOCK_STORE_DB),
@@ -470,8 +472,10 @@ class ScaledAssistant(Assistant):
         self.put_back()
 
     def _wait_for_tracker_tables(self, replica: Service, timeout: float) -> None:
+        """Until the replica has created the tracker store's table and the event broker's."""
         deadline = time.monotonic() + timeout
-        while self.postgres.psql("SELECT to_regclass('public.events') IS NOT NULL", "tracker").strip() != "t":
+        while any(self.postgres.psql("SELECT to_regclass('public.events') IS NOT NULL", database).strip() != "t"
+                  for database in ("tracker", "insights")):
             if replica.process.poll() is not None or time.monotonic() > deadline:
                 replica.wait_ready(0)  # says why, with the end of its log
             time.sleep(0.25)

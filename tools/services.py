@@ -237,7 +237,7 @@ def scratch_backend(folder: Path) -> Iterator[Tuple[str, str]]:
 
 def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_url: str, rasa_token: str,
                     api_token: str, tracker_db: Path, agents_file: Path, orders_api_url: str,
-                    orders_api_token: str) -> Service:
+                    orders_api_token: str, insights_db: Path) -> Service:
     """The handoff service (handoff/, in the backend's virtualenv): handoffs, the agents'
     tool, and the reference agent desk at /desk, which shows the return photos of the order a
     conversation is about (from the order backend, with its API token)."""
@@ -251,7 +251,8 @@ def handoff_service(port: int, host: str, database: Path, log_dir: Path, rasa_ur
         {"HANDOFF_HOST": host, "HANDOFF_PORT": str(port), "HANDOFF_DATABASE_URL": f"sqlite:///{database}",
          "HANDOFF_API_TOKEN": api_token, "RASA_URL": rasa_url, "RASA_API_TOKEN": rasa_token,
          "TRACKER_DB_URL": f"sqlite:///{tracker_db}", "HANDOFF_AGENTS_FILE": str(agents_file),
-         "ORDERS_API_URL": orders_api_url, "ORDERS_API_TOKEN": orders_api_token, **tool_variables},
+         "ORDERS_API_URL": orders_api_url, "ORDERS_API_TOKEN": orders_api_token,
+         "INSIGHTS_DB_URL": f"sqlite:///{insights_db}", **tool_variables},
     )
 
 
@@ -287,6 +288,7 @@ class Assistant:
     action_host: str = "127.0.0.1"
     log_dir: Path = ROOT / "var" / "log"
     tracker_db: Optional[Path] = None
+    insights_db: Optional[Path] = None  # the insights' feed and records (endpoints.yml, event_broker)
     backend_db: Optional[Path] = None
     photo_dir: Optional[Path] = None  # the backend's return photos (BACKEND_PHOTO_DIR, var/photos)
     handoff_db: Optional[Path] = None
@@ -327,10 +329,12 @@ class Assistant:
                                   self.log_dir, token=self.secrets.orders_api_token, host=self.host,
                                   photo_origins=widget_origins, photo_dir=self.photo_dir)
         tracker_db = self.tracker_db or ROOT / "var" / "tracker.db"
+        insights_db = self.insights_db or ROOT / "var" / "insights.db"
         env = {
             "ACTION_SERVER_URL": f"{action_url}/webhook",
             "SANIC_HOST": self.action_host,
             "TRACKER_DB": str(tracker_db),
+            "INSIGHTS_DB": str(insights_db),
             "HANDOFF_URL": f"http://{self.host}:{self.handoff_port}",
             "HANDOFF_API_TOKEN": self.handoff_api_token,
             "ORDERS_API_URL": f"http://{self.host}:{self.backend_port}",
@@ -374,7 +378,7 @@ class Assistant:
         handoff = handoff_service(self.handoff_port, self.host, self.handoff_db or ROOT / "var" / "handoff.db",
                                   self.log_dir, self.url, self.rasa_api_token, self.handoff_api_token, tracker_db,
                                   self.agents_file or ROOT / "var" / "desk-agents.yml", env["ORDERS_API_URL"],
-                                  self.secrets.orders_api_token)
+                                  self.secrets.orders_api_token, insights_db)
         self.services = [backend, actions, rasa, shop, handoff]
         return self.services
 
@@ -417,7 +421,8 @@ def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[As
     with tempfile.TemporaryDirectory() as tmp:
         running = Assistant(rasa_port=free_port(), action_port=free_port(), backend_port=free_port(),
                             shop_port=free_port(), handoff_port=free_port(),
-                            tracker_db=Path(tmp) / "tracker.db", backend_db=Path(tmp) / "backend.db",
+                            tracker_db=Path(tmp) / "tracker.db", insights_db=Path(tmp) / "insights.db",
+                            backend_db=Path(tmp) / "backend.db",
                             photo_dir=Path(tmp) / "photos", handoff_db=Path(tmp) / "handoff.db", agents_file=Path(tmp) / "desk-agents.yml",
                             log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
         with started_for_tests(running):

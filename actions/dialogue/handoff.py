@@ -126,6 +126,12 @@ async def _name_of(customer: Optional[Text]) -> Optional[Text]:
         return None  # the agent reads "a logged-in customer": the handoff must not wait on it
 
 
+def _reason(reason: Text) -> Dict[Text, Any]:
+    # Set at every handoff, even to the same value as the last one: the insights' record of this
+    # conversation (insights/record.py) reads the reason from this session's events.
+    return SlotSet("handoff_reason", reason)
+
+
 class ActionHandoff(Action):
     """Opens a handoff with the whole story (why, who, the order, the topics, the redacted
     transcript, a summary on top) and says when a person will answer; action_wait_for_agent
@@ -158,14 +164,14 @@ class ActionHandoff(Action):
                 raise HandoffError("HANDOFF_API_TOKEN is not set")
             opened = await off_loop(client.open, ticket)
         except HandoffError:
-            return changed_slots(tracker, {"handoff_state": UNREACHABLE, "handoff_id": None})
+            return [*changed_slots(tracker, {"handoff_state": UNREACHABLE, "handoff_id": None}), _reason(reason)]
         # On the customer's clock when their browser said it (the widget), else support's, named.
         wait = wait_for(datetime.now(timezone.utc), support_hours(), opened.waiting_ahead, browser_reader(tracker))
         return changed_slots(tracker, {
             "handoff_id": opened.handoff_id, "handoff_state": wait.state,
             "handoff_wait": str(wait.minutes) if wait.minutes else None,
             "handoff_back_when": wait.back_when,
-        })
+        }) + [_reason(reason)]
 
 
 class ActionWaitForAgent(Action):
@@ -196,7 +202,8 @@ class ActionRateHandoff(Action):
             except HandoffError as error:
                 # The customer's answer still gets its reply; the desk shows no rating.
                 logger.warning("rating not stored: %s", error)
-        return changed_slots(tracker, {"handoff_solved": solved})
+        # Set even when unchanged: the insights' record reads the rating from this session's events.
+        return [SlotSet("handoff_solved", solved)]
 
 
 class ActionSessionStart(Action):
