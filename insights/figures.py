@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from insights.record import ABANDONED, HANDED_OVER, ONGOING, RESOLVED
+from insights.record import ABANDONED, HANDED_OVER, ONGOING, OUT_OF_SCOPE, RESOLVED
 from insights.store import records, review_items, topics
 
 OUTCOMES = (RESOLVED, HANDED_OVER, ABANDONED, ONGOING)
@@ -65,11 +65,14 @@ def _percentile(values: List[int], share: float) -> Optional[int]:
 
 def _misunderstood(connection: sa.engine.Connection, start: date, end: date) -> List[Dict[str, Any]]:
     """The messages misunderstood most often in the range (the same words, case aside), with
-    what NLU guessed."""
+    what NLU guessed; not those it rightly read as out of scope (the review queue has them too,
+    in case it was wrong)."""
     rows = connection.execute(sa.select(review_items.c.text, review_items.c.guesses, review_items.c.language).where(
         review_items.c.at >= _start_of(start), review_items.c.at < _start_of(end + timedelta(days=1)))).all()
     grouped: Dict[str, List] = {}
     for text, guesses, language in rows:
+        if (json.loads(guesses) or [[None]])[0][0] == OUT_OF_SCOPE:
+            continue
         grouped.setdefault(" ".join(text.lower().split()), []).append((text, json.loads(guesses), language))
     top = sorted(grouped.values(), key=lambda found: (-len(found), found[0][0]))[:TOP_MISUNDERSTOOD]
     return [{"text": found[0][0], "count": len(found), "language": found[0][2],

@@ -83,7 +83,7 @@ class _Turn:
 
     @property
     def misunderstood(self) -> bool:
-        return self.intent != OUT_OF_SCOPE and (self.intent == FALLBACK_INTENT or self.clarified)
+        return self.intent != OUT_OF_SCOPE and not self.correction and (self.intent == FALLBACK_INTENT or self.clarified)
 
     @property
     def clarified(self) -> bool:
@@ -150,7 +150,8 @@ def _review(turns: Sequence[_Turn], handed_over_misunderstood: bool) -> List[Rev
     items = []
     for index, turn in enumerate(turns):
         rejected = index + 1 < len(turns) and turns[index + 1].correction
-        kind = (WRONG if rejected else CLARIFICATION if MISUNDERSTOOD_ANSWERS & set(turn.answers)
+        kind = (WRONG if rejected else None if turn.correction
+                else CLARIFICATION if MISUNDERSTOOD_ANSWERS & set(turn.answers)
                 else FALLBACK if turn.misunderstood else None)
         text = turn.said.get("text") or ""
         if kind is None or not text.strip() or text.startswith("/"):
