@@ -32,6 +32,7 @@ OUT_OF_SCOPE = "out_of_scope"
 DENY = "deny"
 LOST_TRACK = "utter_default"  # "Sorry, I lost track there"
 HANDOFF_ACTION = "action_handoff"
+SESSION_START = "action_session_start"  # runs before the session_started event it returns
 WITH_A_PERSON = ("open", "closed")  # handoff_state once a person has the conversation
 SESSION_IDLE = timedelta(minutes=60)  # domain.yml's session_expiration_time
 CAME_BACK_WITHIN = timedelta(hours=24)
@@ -104,7 +105,8 @@ def _sessions(events: Sequence[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
     sessions: List[List[Dict[str, Any]]] = [[]]
     carrying = False
     for event in events:
-        if event["event"] == "session_started":
+        starts = event["event"] == "action" and event.get("name") == SESSION_START
+        if starts or (event["event"] == "session_started" and not _just_started(sessions[-1])):
             sessions.append([])
             carrying = True
         elif carrying and event["event"] == "action" and event.get("name") == "action_listen":
@@ -112,6 +114,10 @@ def _sessions(events: Sequence[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
         if not (carrying and event["event"] in ("slot", "pause")):
             sessions[-1].append(event)
     return [session for session in sessions if any(e["event"] == "user" for e in session)]
+
+
+def _just_started(session: Sequence[Dict[str, Any]]) -> bool:
+    return bool(session) and session[-1]["event"] == "action" and session[-1].get("name") == SESSION_START
 
 
 def _turns(session: Sequence[Dict[str, Any]]) -> List[_Turn]:
