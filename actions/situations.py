@@ -70,5 +70,15 @@ class Situation(str, Enum):
         return cls(f"offer_topic_{topic}")
 
 
+# Where an order or a return stands: the order backend was asked, and answered (the insights'
+# "order lookups", insights/record.py).
+LOOKED_UP = frozenset(situation.value for situation in (
+    Situation.PAYMENT_PENDING, Situation.PAYMENT_OVERDUE, Situation.PAYMENT_DECLINED, Situation.CONFIRMED,
+    Situation.AWAITING_SHIPMENT, Situation.SHIPPING_OVERDUE, Situation.IN_TRANSIT, Situation.IN_TRANSIT_UNDATED,
+    Situation.DELIVERY_OVERDUE, Situation.DELIVERED, Situation.NO_RETURN, Situation.LABEL_PENDING,
+    Situation.LABEL_READY, Situation.LABEL_EXPIRED, Situation.RETURN_IN_TRANSIT, Situation.RETURN_RECEIVED,
+    Situation.REFUNDED,
+))
+
 # Topics whose second question is offered as a button (Situation.offer).
 OFFERED_TOPICS = ("missing_package", "contact_seller", "return_checklist", "return_carrier")

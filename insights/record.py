@@ -5,6 +5,8 @@ session of it, oldest first) and gives a Record per session the customer wrote i
 messages the assistant misunderstood (ReviewItem). The definitions are the README's ("Insights"):
 
 - topics: the contract's topic intents the customer's messages were read as;
+- order lookups: the assistant's answers with where an order or a return stands, which it asked
+  the order backend for (actions/situations.LOOKED_UP);
 - misunderstood: a message NLU could not place (nlu_fallback), or that the assistant answered
   with "did you mean ...?" or "Sorry, I lost track" (actions/clarification.MISUNDERSTOOD_ANSWERS),
   unless it was read as out of scope, which the assistant rightly declined;
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.clarification import MISUNDERSTOOD_ANSWERS, NEUTRAL_INTENTS
+from actions.situations import LOOKED_UP
 
 # The contract's topics (../shared/spec/intents.md, "Orders and delivery" and "Returns").
 TOPICS = ("track_order", "shipping_time", "order_late", "order_not_confirmed", "missing_package",
@@ -192,7 +195,7 @@ def _record(number: int, session: List[Dict[str, Any]]) -> Record:
         session=number, started_at=_moment(said[0]["timestamp"]), ended_at=_moment(session[-1]["timestamp"]),
         channel=next((e.get("channel") for e in said if e.get("channel")), None),
         language=next((e.get("language") for e in reversed(said) if e.get("language")), None),
-        identity=identity, order_lookups=sum(1 for v in _slot_values(session, "order_situation") if v),
+        identity=identity, order_lookups=sum(1 for v in _slot_values(session, "order_situation") if v in LOOKED_UP),
         outcome=HANDED_OVER if handed_over else ABANDONED, handoff_reason=reason,
         csat=bool(ratings[-1]) if ratings else None,
         misunderstandings=sum(t.misunderstood for t in turns), corrections=sum(t.correction for t in turns),

@@ -58,7 +58,7 @@ def _conversation(n: int, start: datetime) -> _Conversation:
     kind = n % 10
     if kind in (0, 1, 2, 3):  # asked, answered, thanked: resolved
         chat.says(f"question about {topic}", topic)
-        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "shipped"})
+        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "in_transit"})
         chat.says("thanks", "thank")
         chat.answers("utter_you_are_welcome")
     elif kind == 4:  # verified an order in the chat, then answered: resolved
@@ -80,14 +80,14 @@ def _conversation(n: int, start: datetime) -> _Conversation:
         chat.answers("utter_handoff_rated", "action_rate_handoff", slots={"handoff_solved": n % 20 == 5})
     elif kind == 6:  # asked for a person about a topic
         chat.says(f"question about {topic}", topic)
-        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "late"})
+        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "shipping_overdue"})
         chat.says("i want to talk to a person", "human_handoff")
         chat.answers("utter_handoff", "action_handoff", slots={"handoff_state": "open", "handoff_reason": "customer_asked"})
         chat.says("no", "deny")
         chat.answers("utter_handoff_rated", "action_rate_handoff", slots={"handoff_solved": False})
     elif kind == 7:  # answered, then "that's wrong": abandoned
         chat.says(f"question about {topic}", topic, 0.6, [[topic, 0.6], ["track_order", 0.3]])
-        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "shipped"})
+        chat.answers("utter_order_status", "action_order_status", slots={"order_situation": "in_transit"})
         chat.says("no that's wrong", "deny")
         chat.answers("utter_default")
     elif kind == 8:  # greeted and left: abandoned

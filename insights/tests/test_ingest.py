@@ -27,7 +27,7 @@ def rasa_events(sender, start, topic="track_order"):
         {"event": "user", "text": f"where is 40512345 ({sender})", "timestamp": next(at), "input_channel": "rest",
          "parse_data": {"intent": {"name": topic, "confidence": 0.9}, "language": {"code": "en"}}},
         {"event": "action", "name": "action_order_status", "timestamp": next(at)},
-        {"event": "slot", "name": "order_situation", "value": "shipped", "timestamp": next(at)},
+        {"event": "slot", "name": "order_situation", "value": "in_transit", "timestamp": next(at)},
         {"event": "bot", "text": "It shipped", "metadata": {"utter_action": "utter_order_status"}, "timestamp": next(at)},
         {"event": "action", "name": "action_listen", "timestamp": next(at)},
     ]

@@ -47,7 +47,7 @@ def only(chat, now=LONG_AFTER):
 
 def test_a_question_answered_is_resolved_with_its_topic_and_first_answer_time():
     chat = Chat().says("where is my parcel", "track_order")
-    chat.answers("utter_order_status", "action_order_status", order_situation="shipped")
+    chat.answers("utter_order_status", "action_order_status", order_situation="in_transit")
     record = only(chat)
     assert record.outcome == RESOLVED
     assert record.topics == ("track_order",) and record.order_lookups == 1
