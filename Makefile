@@ -35,7 +35,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations calibrate-photos \
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations calibrate-photos review-export \
 	scaled-packages run-scaled test-scaled
 
 help:
@@ -46,6 +46,7 @@ help:
 	@echo "make test-scaled  the replica tests of that setup (tests/scaled/)"
 	@echo "make eval   intent, entity and language evaluation on the held-out sets (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
+	@echo "make review-export  the review queue's labelled messages into data/nlu/reviewed.yml (then make train)"
 	@echo "make translations  extract the English sentences and merge them into every language's catalog (locale/)"
 	@echo "make calibrate-photos  the return-photo checks: good photos refused, bad ones caught, speed"
 	@echo "make lock   re-resolve and re-pin the dependency sets in requirements/*.lock"
@@ -172,6 +173,11 @@ forget: $(RASA_VENV)/.installed $(BACKEND_VENV)/.installed
 eval: install $(MODEL)
 	@mkdir -p results
 	@$(RASA_PY) -m tools.eval_nlu --model $(MODEL) --out results/eval.json
+
+# The review queue's labelled messages (/desk/review) into data/nlu/reviewed.yml, for the next
+# `make train` (insights/export.py: held-out messages and duplicates left out).
+review-export: $(BACKEND_VENV)/.installed
+	@$(BACKEND_PY) -m insights.export
 
 # The English sentences into locale/messages.pot, merged into every catalog (README, "Languages").
 translations: install

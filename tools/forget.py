@@ -1,5 +1,6 @@
-"""Deletes customers' conversations from the tracker store, and their handoffs to a person
-from the handoff service's database: GDPR erasure and retention.
+"""Deletes customers' conversations from the tracker store, their handoffs to a person from the
+handoff service's database, and what the insights hold of them (their feed, records and
+messages under review): GDPR erasure and retention.
 
     make forget WHO="ana.martin@example.com 40512351 cus_ana"   # every conversation that mentions any of them
     make forget OLDER_THAN_DAYS=30                              # conversations idle for longer (retention)
@@ -11,7 +12,8 @@ that instead of the token, stores/tracker_store.py); conversations stored before
 the tokens themselves, and the customer id inside them is read too.
 
 Works on the SQLite tracker store (TRACKER_DB) or any SQLAlchemy URL (TRACKER_STORE_URL,
-e.g. PostgreSQL); the handoffs in HANDOFF_DATABASE_URL (var/handoff.db by default).
+e.g. PostgreSQL); the handoffs in HANDOFF_DATABASE_URL (var/handoff.db by default); the
+insights in INSIGHTS_DB_URL (or the SQLite file INSIGHTS_DB, var/insights.db by default).
 """
 import argparse
 import base64
@@ -24,6 +26,7 @@ from typing import Iterable, List, Set
 import sqlalchemy as sa
 
 from common.identifiers import TOKEN
+from insights import erasure, store as insights_store
 from tools.services import ROOT
 
 
@@ -121,14 +124,17 @@ def main() -> int:
         print("No conversations stored yet.")
         return 0
     handoffs = sa.create_engine(handoff_database_url())
+    insights = sa.create_engine(insights_store.url_from())
     if args.identifiers:
         gone = forget_customer(engine, args.identifiers)
         print(f"Deleted {len(gone)} conversation(s) mentioning {len(args.identifiers)} identifier(s), "
-              f"and {forget_handoffs(handoffs, gone)} handoff(s) to a person.")
+              f"{forget_handoffs(handoffs, gone)} handoff(s) to a person and {erasure.forget(insights, gone)} "
+              "insights record(s).")
     if args.older_than_days is not None:
         gone = forget_older_than(engine, args.older_than_days)
         print(f"Deleted {len(gone)} conversation(s) idle for more than {args.older_than_days:g} days, "
-              f"and {forget_handoffs(handoffs, gone)} handoff(s) to a person.")
+              f"{forget_handoffs(handoffs, gone)} handoff(s) to a person and {erasure.forget(insights, gone)} "
+              "insights record(s).")
     return 0
 
 
