@@ -35,7 +35,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # that line out of logs (pipefail keeps pip's own exit status).
 QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations calibrate-photos review-export \
+.PHONY: help install run shell test validate train eval bench lock clean python310 forget fuzz web browser translations calibrate-photos review-export demo-traffic \
 	scaled-packages run-scaled test-scaled
 
 help:
@@ -46,6 +46,7 @@ help:
 	@echo "make test-scaled  the replica tests of that setup (tests/scaled/)"
 	@echo "make eval   intent, entity and language evaluation on the held-out sets (tests/nlu/)"
 	@echo "make bench  measure response times, start-up and training time"
+	@echo "make demo-traffic  play a week of real customers' messages to the running assistant (DEMO_DAYS, DEMO_PER_DAY)"
 	@echo "make review-export  the review queue's labelled messages into data/nlu/reviewed.yml (then make train)"
 	@echo "make translations  extract the English sentences and merge them into every language's catalog (locale/)"
 	@echo "make calibrate-photos  the return-photo checks: good photos refused, bad ones caught, speed"
@@ -192,6 +193,13 @@ FUZZ_MESSAGES ?= 10000
 fuzz: install $(MODEL)
 	@mkdir -p results
 	@$(RASA_PY) -m tools.fuzz --messages $(FUZZ_MESSAGES)
+
+# A week's volume of conversations from tools/demo_traffic_pool.yml, played now to the assistant
+# `make run` started (README, "Demo traffic"); Rasa timestamps them as they arrive.
+DEMO_DAYS ?= 7
+DEMO_PER_DAY ?= 40
+demo-traffic: $(ACTIONS_VENV)/.installed
+	@$(ACTIONS_PY) -m tools.demo_traffic --days $(DEMO_DAYS) --per-day $(DEMO_PER_DAY)
 
 bench: install browser scaled-packages $(MODEL) $(BENCH_VENV)/.installed
 	@mkdir -p var results

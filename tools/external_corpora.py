@@ -43,16 +43,19 @@ def banking77(folder: Path, split: str) -> Iterator[Raw]:
             yield row["text"], row["category"], f"banking77 {split}:{line}"
 
 
-def hwu64(folder: Path, split: str) -> Iterator[Raw]:
+def hwu64(folder: Path, split: str, detail: bool = False) -> Iterator[Raw]:
+    """`detail` adds the file and the example's place in it to the source; the generated NLU
+    files name the fold only."""
     match = re.search(r"\{(\d+)\.\.(\d+)\}", split)
     folds = [split.replace(match.group(0), str(k)) for k in range(int(match.group(1)), int(match.group(2)) + 1)] \
         if match else [split]
     for fold in folds:
         name = re.search(r"KFold_\d+", fold).group()
         for path in sorted(glob.glob(str(folder / fold / "*" / "*.json"))):
+            where = f" {Path(path).relative_to(folder / fold)}" if detail else ""
             for examples in json.loads(Path(path).read_text()).values():
-                for example in examples:
-                    yield example["text"], example["intent"], f"hwu64 {name}"
+                for index, example in enumerate(examples):
+                    yield example["text"], example["intent"], f"hwu64 {name}" + (f"{where} #{index}" if detail else "")
 
 
 def sgd(folder: Path, split: str) -> Iterator[Raw]:
@@ -100,24 +103,29 @@ def usable(text: str) -> bool:
     return bool(text) and "](" not in text and not text.startswith("/")
 
 
-def stable_order(items: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]]:
-    return sorted(items, key=lambda item: hashlib.sha1(item[0].encode()).hexdigest())
+def stable_order(items: Iterable[Tuple], salt: str = "") -> List[Tuple]:
+    """By a hash of each item's text (its first element): the same order on every run; another
+    salt, another order."""
+    return sorted(items, key=lambda item: hashlib.sha1((salt + item[0]).encode()).hexdigest())
+
+
+def in_turn(queues: List[List], cap: int) -> List:
+    """Up to `cap` items, one from each queue in turn, so that no one queue dominates."""
+    queues = [list(queue) for queue in queues]
+    picked: List = []
+    while len(picked) < cap and any(queues):
+        for queue in queues:
+            if queue and len(picked) < cap:
+                picked.append(queue.pop(0))
+    return picked
 
 
 def sample(candidates: Dict[str, Dict[str, List[Tuple[str, str]]]], caps: Dict[str, int]):
     """Per intent, up to its cap, taking the source labels (and services) in turn, so that
     out_of_scope spreads over every other domain rather than the largest one."""
-    chosen = {}
-    for intent, by_label in candidates.items():
-        cap = caps["out_of_scope" if intent == "out_of_scope" else "in_scope"]
-        queues = [stable_order(items) for _, items in sorted(by_label.items())]
-        picked: List[Tuple[str, str]] = []
-        while len(picked) < cap and any(queues):
-            for queue in queues:
-                if queue and len(picked) < cap:
-                    picked.append(queue.pop(0))
-        chosen[intent] = picked
-    return chosen
+    return {intent: in_turn([stable_order(items) for _, items in sorted(by_label.items())],
+                            caps["out_of_scope" if intent == "out_of_scope" else "in_scope"])
+            for intent, by_label in candidates.items()}
 
 
 def project_messages(paths: Iterable[Path]) -> set:
