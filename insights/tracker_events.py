@@ -8,9 +8,9 @@ by the replicas: what the event broker's feed misses (a broker that was down, a 
 before it wrote its queue) is here.
 """
 import json
-from typing import Any, Dict, List
+from typing import Any, Collection, Dict, List
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 
@@ -28,6 +28,16 @@ class TrackerEvents:
                 return [row[0] for row in connection.execute(query, {"since": timestamp})]
         except (OperationalError, ProgrammingError):
             return []
+
+    def counts(self, sender_ids: Collection[str], before: float) -> Dict[str, int]:
+        """How many events each of these conversations has from before `before`."""
+        query = text("SELECT sender_id, count(*) FROM events WHERE sender_id IN :senders AND timestamp < :before "
+                     "GROUP BY sender_id").bindparams(bindparam("senders", expanding=True))
+        try:
+            with self._engine.connect() as connection:
+                return dict(connection.execute(query, {"senders": sorted(sender_ids), "before": before}).all())
+        except (OperationalError, ProgrammingError):
+            return {}
 
     def of(self, sender_id: str) -> List[Dict[str, Any]]:
         """A conversation's events, as Rasa stored them, oldest first."""
