@@ -59,7 +59,8 @@ def main() -> int:
                     Conversations(settings.tracker_db_url), timedelta(minutes=settings.acknowledge_every_min))
     stop = start(worker, settings.poll_s)
     insights = insights_store.connect(settings.insights_db_url)
-    stop_insights = ingest.start(ingest.Ingest(insights, TrackerEvents(settings.tracker_db_url)),
+    stop_insights = ingest.start(ingest.Ingest(insights, TrackerEvents(settings.tracker_db_url),
+                                                 grace_s=settings.insights_grace_s),
                                  settings.insights_poll_s, settings.insights_reconcile_s)
     try:
         uvicorn.run(create_app(settings, sessions, tool, insights), host=settings.host, port=settings.port,

@@ -62,6 +62,7 @@ class Settings:
     insights_db_url: str = f"sqlite:///{insights_store.DEFAULT_FILE}"
     insights_poll_s: float = 1.0
     insights_reconcile_s: float = 60.0
+    insights_grace_s: float = 30.0  # events younger than this are left to the broker
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -76,6 +77,7 @@ class Settings:
         orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
         insights_poll_s = env.number("INSIGHTS_POLL_S", 1.0)
         insights_reconcile_s = env.number("INSIGHTS_RECONCILE_S", 60.0)
+        insights_grace_s = env.number("INSIGHTS_GRACE_S", 30.0)
         env.check()
         tool, tool_settings = agents_tool()
         return cls(
@@ -97,4 +99,5 @@ class Settings:
             insights_db_url=insights_store.url_from(os.environ),
             insights_poll_s=insights_poll_s,
             insights_reconcile_s=insights_reconcile_s,
+            insights_grace_s=insights_grace_s,
         )

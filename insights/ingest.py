@@ -46,10 +46,11 @@ CHUNK = 500  # conversations compared a query
 
 class Ingest:
     def __init__(self, engine: sa.engine.Engine, tracker: Optional[TrackerEvents] = None,
-                 clock: Callable[[], datetime] = store.now):
+                 clock: Callable[[], datetime] = store.now, grace_s: float = GRACE_S):
         self._engine = engine
         self._tracker = tracker
         self._clock = clock
+        self._grace_s = grace_s
         self._seen: Set[int] = set()
 
     # ---- The feed ---------------------------------------------------------------------------
@@ -106,14 +107,14 @@ class Ingest:
         active = self._tracker.active_since(since)
         for chunk in (active[n:n + CHUNK] for n in range(0, len(active), CHUNK)):
             # Counts first, one query each side: a conversation whose feed holds as many distinct
-            # events as the store (from before GRACE_S ago) is whole. Distinct: an event both the
+            # events as the store (from before the grace period) is whole. Distinct: an event both the
             # reconciler and a broker back from an outage wrote is there twice.
-            stored = self._tracker.counts(chunk, started - GRACE_S)
+            stored = self._tracker.counts(chunk, started - self._grace_s)
             with self._engine.connect() as connection:
                 fed = dict(connection.execute(sa.select(events.c.sender_id, sa.func.count(sa.distinct(events.c.data))).where(
                     events.c.sender_id.in_(chunk)).group_by(events.c.sender_id)).all())
             for sender in (s for s in chunk if fed.get(s, 0) < stored.get(s, 0)):
-                missing = self._missing(sender, started - GRACE_S)
+                missing = self._missing(sender, started - self._grace_s)
                 if missing:
                     with self._engine.begin() as connection:
                         connection.execute(events.insert(), [
@@ -122,7 +123,7 @@ class Ingest:
                     filled.add(sender)
         self.rebuild(filled)
         with self._engine.begin() as connection:
-            store.move(connection, RECONCILED, started - GRACE_S)
+            store.move(connection, RECONCILED, started - self._grace_s)
         if added:
             logger.info("insights: %d events the feed missed added from the tracker store (%d conversations)",
                         added, len(filled))
