@@ -85,6 +85,8 @@ def export(connection: sa.engine.Connection, out: Path = OUT) -> Dict[str, int]:
     if out.exists():
         for intent, text, language in examples_in(out):
             kept[normal(text)] = (intent, text, language)
+    earlier = set(kept)
+    seen = set()
     counts = {"labelled": 0, "held_out": 0, "in_training": 0, "repeated": 0, "unusable": 0}
     for message in labelled(connection):
         counts["labelled"] += 1
@@ -98,10 +100,11 @@ def export(connection: sa.engine.Connection, out: Path = OUT) -> Dict[str, int]:
         elif form in training:
             counts["in_training"] += 1
         else:
-            counts["repeated"] += form in kept
+            counts["repeated"] += form in seen
+            seen.add(form)
             kept[form] = (message.label, example, message.language)  # the newest label wins
     _write(out, kept.values())
-    counts["written"] = len(kept)
+    counts["written"], counts["new"] = len(kept), len(set(kept) - earlier)
     return counts
 
 
@@ -113,8 +116,16 @@ def _write(out: Path, examples: Iterable[Tuple[str, str, Optional[str]]]) -> Non
             "examples": "".join(f"- {text}\n" for text in sorted(texts))}
            for (intent, language), texts in sorted(blocks.items())]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(HEADER + yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True, sort_keys=False,
-                                           width=1000))
+    out.write_text(HEADER + yaml.dump({"version": "3.1", "nlu": nlu}, Dumper=_Dumper, allow_unicode=True,
+                                      sort_keys=False, width=1000))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Examples as Rasa's own files write them: a literal block, one "- example" a line."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def main() -> int:
@@ -128,9 +139,9 @@ def main() -> int:
     with engine.connect() as connection:
         counts = export(connection, args.out)
     print(f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: {counts['written']} "
-          f"example(s). Of {counts['labelled']} labelled message(s), left out: {counts['held_out']} in a held-out "
+          f"example(s), {counts['new']} new. Of {counts['labelled']} labelled message(s), left out: {counts['held_out']} in a held-out "
           f"set, {counts['in_training']} already in the training data, {counts['unusable']} with a redacted number "
-          f"or token; {counts['repeated']} labelled again. `make train` uses them next.")
+          f"or token; {counts['repeated']} repeated. `make train` uses them next.")
     return 0
 
 

@@ -51,7 +51,7 @@ def test_held_out_and_known_messages_are_left_out(queue, tmp_path):
     queue("where did my parcel go", "track_order")
     queue("Where did my parcel go?", "track_order", minutes=1)
     counts, nlu = exported(queue, tmp_path / "reviewed.yml")
-    assert (counts["held_out"], counts["in_training"], counts["repeated"], counts["written"]) == (1, 1, 1, 1)
+    assert (counts["held_out"], counts["in_training"], counts["repeated"], counts["written"], counts["new"]) == (1, 1, 1, 1, 1)
     assert nlu[0]["examples"] == "- Where did my parcel go?\n"
 
 
