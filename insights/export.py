@@ -39,6 +39,8 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 HEADER = """# Messages customers sent that the assistant misunderstood, labelled by support agents in the
 # review queue (/desk/review) and exported by `make review-export` (insights/export.py). None is
 # in a held-out set (tests/nlu/). Edit labels in the queue and export again rather than here.
+# Messages played by `make demo-traffic` are public corpora's: docs/external-data.md names them
+# and their licences.
 """
 
 

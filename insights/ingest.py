@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from insights import store
 from insights.feed import key, minimal, parsed
-from insights.record import ONGOING, Record, records_of
+from insights.record import ONGOING, SESSION_IDLE, Record, records_of
 from insights.store import conversations, events, records, review_items, topics
 from insights.tracker_events import TrackerEvents
 
@@ -85,10 +85,11 @@ class Ingest:
     def settle(self) -> int:
         """Rebuilds the conversations whose latest session was still going on: once idle, it
         ends, and its outcome is decided."""
+        idle_since = self._clock() - SESSION_IDLE
         with self._engine.connect() as connection:
             senders = [row[0] for row in connection.execute(
                 sa.select(conversations.c.sender_id).join(records, records.c.conversation == conversations.c.id)
-                .where(records.c.outcome == ONGOING).distinct())]
+                .where(records.c.outcome == ONGOING, records.c.ended_at < idle_since).distinct())]
         self.rebuild(senders)
         return len(senders)
 

@@ -20,6 +20,7 @@ import csv
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -262,6 +263,36 @@ def bench_ours(users: List[int], seconds: int, soak: int = 0, uploaders: int = 0
     return result
 
 
+def without_event_broker(folder: Path) -> Path:
+    """endpoints.yml without its event broker: the assistant as it answered before the insights."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    endpoints.pop("event_broker")
+    path = folder / "endpoints-without-insights.yml"
+    path.write_text(yaml.safe_dump(endpoints))
+    return path
+
+
+def bench_recording(users: int, seconds: int, rounds: int = 2) -> dict:
+    """What recording every event for the insights costs the chat: this assistant with and
+    without its event broker, `rounds` times each, alternating, at `users` conversations."""
+    runs: Dict[str, List[dict]] = {"without": [], "with": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = without_event_broker(Path(tmp))
+        for _ in range(rounds):
+            for label, endpoints in (("without", plain), ("with", ROOT / "endpoints.yml")):
+                with scratch_assistant(endpoints=endpoints) as assistant:
+                    warm_up(assistant.rest_webhook, ["where is my order 40512351", "ana.martin@example.com", "thanks"])
+                    processes = {"rasa": assistant.service("Rasa server").process.pid}
+                    groups = {**processes, "handoff": assistant.service("handoff service").process.pid}
+                    runs[label] += measure(f"this assistant, {label} the insights' event broker", assistant.url,
+                                           "ours", processes, [users], seconds, groups)
+    rate = {label: statistics.median(run["turns_per_s"] for run in done) for label, done in runs.items()}
+    median = {label: statistics.median(run["median_ms"] for run in done) for label, done in runs.items()}
+    return {"runs": runs["without"] + runs["with"], "startup_s": "",
+            "recording": {"turns_per_s": rate, "median_ms": median,
+                          "turns_per_s_change": round(rate["with"] / rate["without"] - 1, 4)}}
+
+
 def bench_scaled(users: List[int], seconds: int, replicas: int) -> dict:
     """The scaled setup (tools/scaled.py): nginx, `replicas` Rasa servers, PostgreSQL, Redis,
     the action server with two workers; measured the same way, through nginx."""
@@ -299,6 +330,13 @@ def table(results: Dict[str, dict]) -> str:
     for result in results.values():
         if "uploads" in result:
             lines += ["", uploads_table(result["uploads"])]
+        if "recording" in result:
+            recording = result["recording"]
+            lines += ["", f"Recording for the insights (event broker and reader), at {result['runs'][0]['users']} "
+                          f"conversations, the median of {len(result['runs']) // 2} runs each: "
+                          f"{recording['turns_per_s']['without']} turns/s without, {recording['turns_per_s']['with']} "
+                          f"with ({recording['turns_per_s_change']:+.1%}); median answer "
+                          f"{recording['median_ms']['without']:.0f} ms without, {recording['median_ms']['with']:.0f} ms with."]
     return "\n".join(lines) + "\n"
 
 
@@ -336,8 +374,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "benchmark.json")
     parser.add_argument("--users", default="1,10,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--seconds", type=int, default=30, help="how long each load runs")
-    parser.add_argument("--targets", default="init,ours,scaled",
-                        help="init, ours, scaled (PostgreSQL, Redis, nginx, Rasa replicas: tools/scaled.py)")
+    parser.add_argument("--targets", default="init,ours,recording,scaled",
+                        help="init, ours, recording (ours with and without the insights' event broker), "
+                             "scaled (PostgreSQL, Redis, nginx, Rasa replicas: tools/scaled.py)")
     parser.add_argument("--replicas", default="2", help="the scaled target's Rasa replicas, comma-separated")
     parser.add_argument("--soak", type=int, default=0, help="then this many conversations, and the memory after")
     parser.add_argument("--uploaders", type=int, default=2,
@@ -353,6 +392,8 @@ def main() -> int:
         results["init"] = bench_init_bot(users, args.seconds)
     if "ours" in targets:
         results["ours"] = bench_ours(users, args.seconds, args.soak, args.uploaders, args.photo_uploads)
+    if "recording" in targets:
+        results["recording"] = bench_recording(UPLOAD_PHASE_USERS, args.seconds)
     if "scaled" in targets:
         for replicas in (int(r) for r in args.replicas.split(",")):
             results[f"scaled-{replicas}"] = bench_scaled(users, args.seconds, replicas)

@@ -289,6 +289,7 @@ class Assistant:
     log_dir: Path = ROOT / "var" / "log"
     tracker_db: Optional[Path] = None
     insights_db: Optional[Path] = None  # the insights' feed and records (endpoints.yml, event_broker)
+    endpoints: Path = ROOT / "endpoints.yml"  # the Rasa server's
     backend_db: Optional[Path] = None
     photo_dir: Optional[Path] = None  # the backend's return photos (BACKEND_PHOTO_DIR, var/photos)
     handoff_db: Optional[Path] = None
@@ -364,7 +365,7 @@ class Assistant:
         rasa = Service(
             "Rasa server",
             [str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(MODEL),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
              "--interface", self.host, "--port", str(self.rasa_port), "--logging-config-file", "logging.yml",
              # The HTTP API, for the handoff service: never without the token.
              # One argument: a token may begin with "-", which would read as an option.
@@ -379,6 +380,8 @@ class Assistant:
                                   self.log_dir, self.url, self.rasa_api_token, self.handoff_api_token, tracker_db,
                                   self.agents_file or ROOT / "var" / "desk-agents.yml", env["ORDERS_API_URL"],
                                   self.secrets.orders_api_token, insights_db)
+        # The insights' reader runs in the handoff service: its settings (INSIGHTS_POLL_S ...) too.
+        handoff.env.update({name: value for name, value in self.extra_env.items() if name.startswith("INSIGHTS_")})
         self.services = [backend, actions, rasa, shop, handoff]
         return self.services
 
@@ -414,7 +417,8 @@ class Assistant:
 
 
 @contextmanager
-def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
+def scratch_assistant(extra_env: Optional[Dict[str, str]] = None, endpoints: Path = ROOT / "endpoints.yml"
+                      ) -> Iterator[Assistant]:
     """A running assistant on free local ports with its own fresh databases, logs and random
     secrets (`.secrets`), for tests, benchmarks and the hostile-input run; stopped and removed
     afterwards."""
@@ -424,7 +428,7 @@ def scratch_assistant(extra_env: Optional[Dict[str, str]] = None) -> Iterator[As
                             tracker_db=Path(tmp) / "tracker.db", insights_db=Path(tmp) / "insights.db",
                             backend_db=Path(tmp) / "backend.db",
                             photo_dir=Path(tmp) / "photos", handoff_db=Path(tmp) / "handoff.db", agents_file=Path(tmp) / "desk-agents.yml",
-                            log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}))
+                            log_dir=Path(tmp) / "log", extra_env=dict(extra_env or {}), endpoints=endpoints)
         with started_for_tests(running):
             yield running
 

@@ -129,3 +129,14 @@ def test_a_label_outlives_the_rebuild_of_its_conversation(world):
     world.said("conv-a", rasa_events("conv-a", T0 + 600)[3:])  # the customer wrote again
     world.insights.ingest()
     assert world.count("SELECT label FROM review_items") == "track_order"
+
+
+def test_a_session_ends_an_hour_after_its_last_event_and_gets_its_outcome(world):
+    world.clock = datetime.fromtimestamp(T0 + 600, timezone.utc)
+    world.said("conv-a", rasa_events("conv-a", T0))
+    world.insights.ingest()
+    assert world.count("SELECT outcome FROM conversation_records") == "ongoing"
+    assert world.insights.settle() == 0  # not idle for an hour yet: nothing to rebuild
+    world.clock = datetime.fromtimestamp(T0 + 3700, timezone.utc)
+    assert world.insights.settle() == 1
+    assert world.count("SELECT outcome FROM conversation_records") == "resolved"

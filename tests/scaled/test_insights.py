@@ -1,0 +1,87 @@
+"""The insights on the scaled setup (README, "Insights"): conversations across two Rasa replicas
+through nginx, while the insights' PostgreSQL database refuses every connection for a while and
+a replica is killed with events still queued: every conversation has its record, and the feed
+holds every event the tracker store holds."""
+import json
+import os
+import signal
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from test_replicas import Turn, say
+import requests
+
+pytestmark = pytest.mark.scaled
+
+CONVERSATIONS = 12
+SCRIPT = ["hello", "where is my order 40512351", "ana.martin@example.com", "when will my refund arrive?", "thanks"]
+
+
+def insights_down(scaled, down: bool) -> None:
+    """The insights' database refuses connections (and drops the open ones), or takes them again."""
+    scaled.postgres.psql(f"ALTER DATABASE insights ALLOW_CONNECTIONS {'false' if down else 'true'}")
+    if down:
+        scaled.postgres.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'insights'")
+
+
+def counts(scaled, database: str, senders) -> dict:
+    quoted = ",".join(f"'{sender}'" for sender in senders)
+    distinct = "count(DISTINCT data)" if database == "insights" else "count(*)"
+    rows = scaled.postgres.psql(f"SELECT json_build_object('sender', sender_id, 'count', {distinct}) FROM events "
+                                f"WHERE sender_id IN ({quoted}) GROUP BY sender_id", database)
+    return {row["sender"]: row["count"] for row in map(json.loads, rows.splitlines())}
+
+
+def recorded(scaled, senders) -> dict:
+    quoted = ",".join(f"'{sender}'" for sender in senders)
+    rows = scaled.postgres.psql(
+        "SELECT json_build_object('sender', c.sender_id, 'topics', (SELECT json_agg(topic) FROM conversation_topics "
+        "WHERE record_id = r.id)) FROM conversation_records r JOIN insights_conversations c ON r.conversation = c.id "
+        f"WHERE c.sender_id IN ({quoted})", "insights")
+    return {row["sender"]: row["topics"] for row in map(json.loads, rows.splitlines())}
+
+
+def test_an_outage_and_a_killed_replica_lose_no_record(scaled):
+    senders = [f"insights-test-{uuid.uuid4().hex[:12]}" for _ in range(CONVERSATIONS)]
+    answered = []
+    lock = threading.Lock()
+
+    def converse(sender):
+        session = requests.Session()
+        for number, message in enumerate(SCRIPT, start=1):
+            turn = say(session, scaled.rest_webhook, Turn(sender, number, message))
+            with lock:
+                answered.append(turn)
+            time.sleep(0.3)
+
+    replica = scaled.service("Rasa server 2")
+    with ThreadPoolExecutor(CONVERSATIONS) as pool:
+        running = [pool.submit(converse, sender) for sender in senders]
+        while len(answered) < CONVERSATIONS:
+            time.sleep(0.05)
+        insights_down(scaled, True)  # the broker queues, the reader waits
+        while len(answered) < 3 * CONVERSATIONS:
+            time.sleep(0.05)
+        scaled.take_out(replica)
+        os.killpg(replica.process.pid, signal.SIGKILL)  # its queued events die with it
+        replica.process.wait()
+        insights_down(scaled, False)
+        replica.start()
+        replica.wait_ready(180)
+        scaled.put_back()
+        for future in running:
+            future.result()
+    assert [t.request_id for t in answered if t.status != 200] == []  # customers were answered throughout
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        in_store, in_feed = counts(scaled, "tracker", senders), counts(scaled, "insights", senders)
+        if in_feed == in_store and len(recorded(scaled, senders)) == CONVERSATIONS:
+            break
+        time.sleep(1)
+    assert in_feed == in_store
+    assert all(topics == ["track_order", "refund_status"] for topics in recorded(scaled, senders).values())
