@@ -430,8 +430,8 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
         return JSONResponse(status_code=400, content={"error": str(error)})
 
     @app.get("/desk/insights", response_class=HTMLResponse)
-    def insights_page(request: Request, start: Optional[str] = Query(None, alias="from", max_length=10),
-                      end: Optional[str] = Query(None, alias="to", max_length=10),
+    def insights_page(request: Request, start: Optional[str] = Query(None, alias="from"),
+                      end: Optional[str] = Query(None, alias="to"),
                       session: Session = Depends(database, scope="function")):
         desk_session = logged_in(request, session)
         if desk_session is None:
@@ -447,8 +447,8 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
                            first=first.isoformat(), last=last.isoformat(), today=now().date().isoformat())
 
     @app.get("/desk/api/insights")
-    def insights_figures(start: Optional[str] = Query(None, alias="from", max_length=10),
-                         end: Optional[str] = Query(None, alias="to", max_length=10),
+    def insights_figures(start: Optional[str] = Query(None, alias="from"),
+                         end: Optional[str] = Query(None, alias="to"),
                          desk_session: DeskSession = Depends(lead)):
         try:
             first, last = days_asked(start, end)
@@ -458,8 +458,8 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
             return figures.summary(connection, first, last)
 
     @app.get("/desk/api/insights.csv")
-    def insights_csv(start: Optional[str] = Query(None, alias="from", max_length=10),
-                     end: Optional[str] = Query(None, alias="to", max_length=10),
+    def insights_csv(start: Optional[str] = Query(None, alias="from"),
+                     end: Optional[str] = Query(None, alias="to"),
                      desk_session: DeskSession = Depends(lead)):
         try:
             first, last = days_asked(start, end)

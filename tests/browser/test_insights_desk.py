@@ -13,7 +13,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -168,7 +168,8 @@ def test_a_lead_reads_the_weeks_figures_as_sql_counts_them(desk, lead_page):
     in_range = "FROM conversation_records WHERE day BETWEEN ? AND ?"
     conversations = desk.sql(f"SELECT count(*) {in_range}", *between)[0][0]
     resolved, ended, handed_over = desk.sql(
-        f"SELECT sum(outcome = 'resolved'), sum(outcome != 'ongoing'), sum(outcome = 'handed_over') {in_range}", *between)[0]
+        f"SELECT sum(outcome = 'resolved'), sum(outcome != 'ongoing'), sum(outcome = 'handed_over') {in_range}",
+        *between)[0]
     rated, solved = desk.sql(f"SELECT count(csat), sum(csat) {in_range} AND csat IS NOT NULL", *between)[0]
     waits = [w for (w,) in desk.sql(f"SELECT first_answer_ms {in_range} AND first_answer_ms IS NOT NULL "
                                     "ORDER BY first_answer_ms", *between)]
