@@ -115,10 +115,11 @@ async function labelWith(node, label) {
   const focused = node.contains(document.activeElement);
   try {
     const done = await api("/review/label", { method: "POST", body: JSON.stringify({ items, label }) });
+    // The list first, then the news: what is announced is what the screen shows.
+    await refresh(focused || document.activeElement === document.body);
     const named = label === OUT_OF_SCOPE ? words.out_of_scope : label;
     say(label === DISCARDED ? fill(words.discarded, { count: done.labelled })
       : fill(words.labelled, { label: named, count: done.labelled }));
-    await refresh(focused || document.activeElement === document.body);
   } catch (error) {
     say(error.message, true);
   } finally {

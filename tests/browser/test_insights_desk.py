@@ -285,6 +285,8 @@ def test_a_lead_labels_the_review_queue_by_keyboard_only(desk, lead_page):
     page.keyboard.press("o")
     expect(page.get_by_role("status")).to_have_text(f"Labelled as Out of scope: {len(second_ids)}.")
     assert labels_of(desk, second_ids) == {i: ("out_of_scope", "lena") for i in second_ids}
+    expect(page.locator("#counts")).to_have_text(
+        f"To review: {unlabelled - len(ids) + 1 - len(second_ids)}. Labelled: {len(ids) - 1 + len(second_ids)}.")
 
     # 3. The one now in its place with an intent of the picker (/, type its name, Enter).
     expect(current).to_be_focused()
