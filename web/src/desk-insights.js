@@ -133,8 +133,8 @@ function show(figures) {
   tile("first-answer-median", figures.first_answer_ms.median, duration(figures.first_answer_ms.median), answered);
   tile("first-answer-p90", figures.first_answer_ms.p90, duration(figures.first_answer_ms.p90), answered);
   const handed = figures.outcomes.handed_over;
-  tile("handed-over", handed, count.format(handed), fill(words.handed_over_detail, {
-    share: share(figures.conversations ? handed / figures.conversations : null) }));
+  tile("handed-over", handed, count.format(handed), figures.conversations
+    ? fill(words.handed_over_detail, { share: share(handed / figures.conversations) }) : "");
 
   const days = figures.volume.by_day;
   const dayLabels = days.map((d) => dayName.format(new Date(`${d.day}T00:00:00Z`)));
