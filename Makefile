@@ -18,8 +18,10 @@ BACKEND_PY := $(BACKEND_VENV)/bin/python
 
 SPACY_PIPELINE := build/spacy-en
 MODEL := models/assistant.tar.gz
-# The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script.
+# The chat widget (web/): socket.io-client from npm, bundled by esbuild into one script; and,
+# in the same build, the desk's insights charts (Chart.js), which the handoff service serves.
 WIDGET := web/dist/support-chat.js
+DESK_INSIGHTS := web/dist/desk-insights.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard language/*.py) \
 	common/identifiers.py $(SPACY_PIPELINE)/.built
 
@@ -87,15 +89,16 @@ $(BENCH_VENV)/.installed: requirements/bench.txt requirements/bench.lock | pytho
 	@$(BENCH_VENV)/bin/python -m pip install -q -r requirements/bench.txt -c requirements/bench.lock $(QUIET_PIP)
 	@touch $@
 
-install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed $(WIDGET)
+install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed $(BACKEND_VENV)/.installed $(WIDGET) $(DESK_INSIGHTS)
 
-$(WIDGET): web/package.json web/package-lock.json $(wildcard web/src/*.js)
-	@echo "==> Chat widget ($(WIDGET))"
+# One build makes both (a grouped target: run once, whichever is out of date).
+$(WIDGET) $(DESK_INSIGHTS) &: web/package.json web/package-lock.json $(wildcard web/src/*.js)
+	@echo "==> Chat widget and the desk's insights charts ($(WIDGET), $(DESK_INSIGHTS))"
 	@cd web && npm ci --no-audit --no-fund --loglevel=error --no-progress >/dev/null
 	@cd web && npm run --silent build 2>&1 | grep -v "^$$" | grep -v "Done in" || true
-	@test -s $@
+	@test -s $(WIDGET) && test -s $(DESK_INSIGHTS)
 
-web: $(WIDGET)
+web: $(WIDGET) $(DESK_INSIGHTS)
 
 # Debian's Chromium for the browser tests (tests/browser/); nothing is downloaded by Playwright.
 browser:
@@ -142,6 +145,8 @@ test: install browser validate $(MODEL)
 	@$(BACKEND_PY) -m pytest -c backend/pytest.ini backend/tests
 	@echo "==> pytest: handoff service (handoff/tests/)"
 	@$(BACKEND_PY) -m pytest -c handoff/pytest.ini handoff/tests
+	@echo "==> pytest: insights (insights/tests/)"
+	@$(BACKEND_PY) -m pytest -c insights/pytest.ini insights/tests
 	@echo "==> pytest: assistant (tests/)"
 	@mkdir -p var results
 	@$(ACTIONS_PY) -m pytest -m "not scaled and not bench"

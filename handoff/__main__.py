@@ -4,7 +4,8 @@ process."""
 import logging
 import sys
 from datetime import timedelta
-from typing import Tuple
+from pathlib import Path
+from typing import List, Tuple
 
 import uvicorn
 
@@ -21,6 +22,30 @@ from insights import ingest, store as insights_store
 from insights.tracker_events import TrackerEvents
 
 DEMO_AGENT = ("maria", "Maria")
+DEMO_LEAD = ("lena", "Lena")
+# Each demo account's generated password, in a file beside the agents file.
+DEMO_PASSWORD, DEMO_LEAD_PASSWORD = ".demo-password", ".demo-lead-password"
+
+
+def demo_accounts(agents_file: Path) -> List[Path]:
+    """On a laptop's first start, a demo agent and a demo team lead, each one's generated
+    password in a file beside the agents file. Returns the password files written."""
+    first_start = not agents.load(agents_file)
+    wanted = [(DEMO_AGENT, agents.AGENT, DEMO_PASSWORD)] if first_start else []
+    # A demo set up before team leads existed (its agent's password file is there) gets its lead.
+    demo = first_start or agents_file.with_suffix(DEMO_PASSWORD).exists()
+    has_lead = any(entry.get("role") == agents.LEAD for entry in agents.load(agents_file).values())
+    if demo and not has_lead and not agents_file.with_suffix(DEMO_LEAD_PASSWORD).exists():
+        wanted.append((DEMO_LEAD, agents.LEAD, DEMO_LEAD_PASSWORD))
+    written = []
+    for (login, name), role, suffix in wanted:
+        password = agents.add(agents_file, login, name, role)
+        demo_password = agents_file.with_suffix(suffix)
+        demo_password.write_text(password + "\n")
+        demo_password.chmod(0o600)
+        logging.info("Desk %s %r created; their password is in %s", role, login, demo_password)
+        written.append(demo_password)
+    return written
 
 
 def configured() -> Tuple[Settings, AgentTool]:
@@ -47,13 +72,8 @@ def main() -> int:
     except SettingsError as error:
         print(f"The handoff service can't start: {error}", file=sys.stderr)
         return 2
-    if tool.name == "desk" and not agents.load(settings.agents_file):
-        # A first start on a laptop: one demo agent, its generated password beside the file.
-        password = agents.add(settings.agents_file, *DEMO_AGENT)
-        demo = settings.agents_file.with_suffix(".demo-password")
-        demo.write_text(password + "\n")
-        demo.chmod(0o600)
-        logging.info("Desk agent %r created; its password is in %s", DEMO_AGENT[0], demo)
+    if tool.name == "desk":
+        demo_accounts(settings.agents_file)
     sessions = connect(settings.database_url)
     worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token),
                     Conversations(settings.tracker_db_url), timedelta(minutes=settings.acknowledge_every_min))

@@ -11,6 +11,9 @@ from handoff.settings import support_language
 from language.languages import load as load_languages, wording_files
 
 ENGLISH = Path(__file__).with_name("wording.yml")
+# What an agent reads of a handoff (actions/handoff.yml): its reasons, topics and customers'
+# languages in words, which the insights name too.
+HANDOFF_NOTE = Path(__file__).resolve().parent.parent / "actions" / "handoff.yml"
 
 
 @lru_cache(maxsize=None)
@@ -23,6 +26,14 @@ def words_in(language: Optional[str]) -> Dict[str, Any]:
 
 # The agents' words.
 WORDING = words_in(support_language())
+
+
+@lru_cache(maxsize=None)
+def handoff_note_words(language: Optional[str]) -> Dict[str, Any]:
+    """actions/handoff.yml's words in `language` (a supported one), else in English."""
+    code = load_languages().known(language) or "en"
+    path = wording_files(HANDOFF_NOTE, "handoff.yml")[code]
+    return yaml.safe_load((path if path.exists() else HANDOFF_NOTE).read_text())
 
 
 def channel_name(channel: str) -> str:

@@ -5,6 +5,7 @@ intent it should have been, or out of scope, or to discard.
     queue(connection)                          -> {"groups": [...], "open": 12, "labelled": 30}
     label(connection, [3, 4], "track_order", "maria")
     labelled(connection)                       -> [Labelled("where is my stuff", "track_order", "en"), ...]
+    assistant_intents(Path("domain.yml"))      -> ["track_order", ...]: the labels an agent may give
 
 Grouping is by the messages' words, with the standard library's difflib (the ratio of matching
 characters): the queue holds hundreds of messages, not millions, and a message joins the first
@@ -14,11 +15,13 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any, Collection, Dict, List, Optional
 
 import sqlalchemy as sa
+import yaml
 
-from insights.store import now, review_items
+from insights.store import aware, now, review_items
 
 DISCARDED = "discarded"  # not something to teach the assistant (a test, gibberish)
 SIMILAR = 0.72  # difflib ratio from which two messages are grouped
@@ -66,8 +69,8 @@ def queue(connection: sa.engine.Connection, language: Optional[str] = None) -> D
     rows = connection.execute(query.order_by(review_items.c.at.desc()).limit(SHOWN)).all()
     groups: List[Dict[str, Any]] = []
     for row in rows:
-        item = {"id": row.id, "text": row.text, "kind": row.kind, "at": row.at.isoformat(), "channel": row.channel,
-                "language": row.language, "guesses": json.loads(row.guesses)}
+        item = {"id": row.id, "text": row.text, "kind": row.kind, "at": aware(row.at).isoformat(),
+                "channel": row.channel, "language": row.language, "guesses": json.loads(row.guesses)}
         words = _normal(row.text)
         group = next((g for g in groups if g["language"] == row.language and _close(g["words"], words)), None)
         if group is None:
@@ -104,3 +107,10 @@ def labelled(connection: sa.engine.Connection) -> List[Labelled]:
                               .where(review_items.c.label.is_not(None), review_items.c.label != DISCARDED)
                               .order_by(review_items.c.labelled_at, review_items.c.id)).all()
     return [Labelled(text, intent, language) for text, intent, language in rows]
+
+
+def assistant_intents(domain_file: Path) -> List[str]:
+    """The assistant's intents, in domain.yml's order (an entry may be a name or a one-key
+    mapping with its properties): what a message may be labelled with."""
+    entries = (yaml.safe_load(domain_file.read_text()) or {}).get("intents") or []
+    return [next(iter(entry)) if isinstance(entry, dict) else str(entry) for entry in entries]

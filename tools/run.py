@@ -46,6 +46,8 @@ def main() -> int:
             f"           -H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"where is my order?\"}}'\n"
             f"  Agent desk (handoffs to a person): {assistant.desk_url} "
             f"(demo agent \"maria\", password in var/desk-agents.demo-password)\n"
+            f"  Insights and review queue: {assistant.desk_url}/insights "
+            f"(demo team lead \"lena\", password in var/desk-agents.demo-lead-password)\n"
             f"  Order backend API: http://{assistant.host}:{assistant.backend_port}/docs "
             "(demo orders: backend/seed.yml)\n"
             f"  Logs:  {assistant.log_dir}/\n"

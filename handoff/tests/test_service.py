@@ -285,7 +285,7 @@ def test_logging_in_sets_a_strict_httponly_cookie_and_opens_the_desk(client, mar
 
     page = client.get("/desk")
     assert page.status_code == 200 and "<html" in page.text.lower()
-    assert client.get("/desk/api/me").json() == {"login": "maria", "name": "Maria"}
+    assert client.get("/desk/api/me").json() == {"login": "maria", "name": "Maria", "role": "agent"}
     assert client.get("/desk/api/handoffs").json() == []
     assert client.get("/desk/static/desk.js").status_code == 200
     assert client.get("/desk/static/app.py").status_code == 404
