@@ -14,10 +14,16 @@ for _name, _value in Secrets.random().environment().items():
     os.environ.setdefault(_name, _value)
 
 
+# The insights' reader reads the feed often and compares it with the tracker store every 2 s,
+# leaving the broker 5 s (in production: every second, every minute and 30 s), so that the tests
+# of the insights (tests/test_insights_conversations.py, tests/test_forget.py) wait seconds.
+FAST_INSIGHTS = {"INSIGHTS_POLL_S": "0.2", "INSIGHTS_RECONCILE_S": "2", "INSIGHTS_GRACE_S": "5"}
+
+
 @pytest.fixture(scope="session")
 def assistant():
     """The real Rasa server, action server and order backend on free local ports."""
-    with scratch_assistant() as running:
+    with scratch_assistant(FAST_INSIGHTS) as running:
         yield running
 
 

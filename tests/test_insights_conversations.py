@@ -10,19 +10,9 @@ from contextlib import contextmanager
 import pytest
 
 from customer_chat import Chat
-from tools.services import scratch_assistant
 
+# The session's assistant (conftest.py), whose insights' reader is quick (FAST_INSIGHTS).
 pytestmark = pytest.mark.e2e
-
-# Read the feed often and compare it with the tracker store every 2 s, leaving the broker 5 s
-# (in production: every second, every minute and 30 s).
-FAST = {"INSIGHTS_POLL_S": "0.2", "INSIGHTS_RECONCILE_S": "2", "INSIGHTS_GRACE_S": "5"}
-
-
-@pytest.fixture(scope="module")
-def assistant():
-    with scratch_assistant(FAST) as running:
-        yield running
 
 
 def recorded(assistant, chat, timeout=30.0):
