@@ -51,7 +51,9 @@ def test_the_pool_is_conversations_of_one_to_three_turns_with_a_source_and_no_in
 
 
 def test_no_pool_message_is_in_any_training_or_held_out_file():
-    files = [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).rglob("*.yml"))]
+    """But the review queue's labels (data/nlu/reviewed.yml): teaching those is the loop's point."""
+    files = [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).rglob("*.yml"))
+             if path.name != "reviewed.yml"]
     assert any("/de/" in str(path) for path in files) and any("test_nlu_external" in str(path) for path in files)
     project = {normalise(text) for path in files for text in nlu_texts(path)}
     assert len(project) > 5000
