@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from common.settings import Environment, SettingsError  # SettingsError: what from_environment raises
-from insights import store as insights_store
+from insights import location as insights_location
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_ORDERS_API = "http://127.0.0.1:8000"  # the order backend as `make run` starts it
@@ -59,7 +59,7 @@ class Settings:
     orders_api_timeout_s: float = 3
     # The insights (insights/): the event broker's feed and the records built from it; how often
     # the feed is read, and the tracker store compared with it (README, "Insights").
-    insights_db_url: str = f"sqlite:///{insights_store.DEFAULT_FILE}"
+    insights_db_url: str = f"sqlite:///{insights_location.DEFAULT_FILE}"
     insights_poll_s: float = 1.0
     insights_reconcile_s: float = 60.0
     insights_grace_s: float = 30.0  # events younger than this are left to the broker
@@ -99,7 +99,7 @@ class Settings:
             orders_api_url=env.get("ORDERS_API_URL", LOCAL_ORDERS_API).rstrip("/"),
             orders_api_token=env.optional("ORDERS_API_TOKEN"),
             orders_api_timeout_s=orders_api_timeout_s,
-            insights_db_url=insights_store.url_from(os.environ),
+            insights_db_url=insights_location.url_from(os.environ),
             insights_poll_s=insights_poll_s,
             insights_reconcile_s=insights_reconcile_s,
             insights_grace_s=insights_grace_s,

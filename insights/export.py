@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import yaml
 
 from common.redaction import redact_message
-from insights import store
+from insights import location
 from insights.review import labelled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    engine = sa.create_engine(store.url_from())
+    engine = sa.create_engine(location.url_from())
     if not sa.inspect(engine).has_table("review_items"):
         print("Nothing to export: no review queue yet (the handoff service creates it).", file=sys.stderr)
         return 2

@@ -14,14 +14,10 @@ PostgreSQL when scaled out):
 SQLAlchemy Core, which both SQLAlchemy 1.4 (Rasa's virtualenv: `make forget`) and 2.0 (the
 handoff service) read the same way.
 """
-import os
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Mapping, Optional
+from typing import Optional
 
 import sqlalchemy as sa
-
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "var" / "insights.db"
 
 metadata = sa.MetaData()
 
@@ -97,13 +93,6 @@ def now() -> datetime:
 def aware(moment: Optional[datetime]) -> Optional[datetime]:
     """SQLite hands datetimes back without their zone; they were stored in UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
-
-
-def url_from(environ: Mapping[str, str] = os.environ) -> str:
-    """The insights database for the tools beside the services (`make forget`, `make
-    review-export`): INSIGHTS_DB_URL, else the SQLite file INSIGHTS_DB (make sets it), else
-    var/insights.db. The handoff service reads the same in handoff/settings.py."""
-    return environ.get("INSIGHTS_DB_URL") or f"sqlite:///{environ.get('INSIGHTS_DB') or DEFAULT_FILE}"
 
 
 def connect(database_url: str) -> sa.engine.Engine:

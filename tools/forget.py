@@ -26,7 +26,7 @@ from typing import Iterable, List, Set
 import sqlalchemy as sa
 
 from common.identifiers import TOKEN
-from insights import erasure, store as insights_store
+from insights import erasure, location as insights_location
 from tools.services import ROOT
 
 
@@ -124,7 +124,7 @@ def main() -> int:
         print("No conversations stored yet.")
         return 0
     handoffs = sa.create_engine(handoff_database_url())
-    insights = sa.create_engine(insights_store.url_from())
+    insights = sa.create_engine(insights_location.url_from())
     if args.identifiers:
         gone = forget_customer(engine, args.identifiers)
         print(f"Deleted {len(gone)} conversation(s) mentioning {len(args.identifiers)} identifier(s), "
