@@ -51,8 +51,9 @@ RASA_REPLICAS ?= 2
 ACTION_WORKERS ?= 2
 SCALED_POSTGRES_PORT ?= 5433
 SCALED_REDIS_PORT ?= 6380
+SCALED_RABBITMQ_PORT ?= 5673
 
-export RASA_REPLICAS ACTION_WORKERS SCALED_POSTGRES_PORT SCALED_REDIS_PORT
+export RASA_REPLICAS ACTION_WORKERS SCALED_POSTGRES_PORT SCALED_REDIS_PORT SCALED_RABBITMQ_PORT
 
 # The handoff service (handoff/) and its reference agent desk at /desk. HANDOFF_TOOL picks the
 # agents' tool: desk (built in), chatwoot, zendesk or webhook (README, "Handing over to a

@@ -18,7 +18,7 @@ from handoff.store import connect
 from handoff.tools.base import AgentTool
 from handoff.tools.registry import tool_named
 from handoff.worker import Worker, start
-from insights import ingest, store as insights_store
+from insights import ingest, rabbitmq_feed, store as insights_store
 from insights.tracker_events import TrackerEvents
 
 DEMO_AGENT = ("maria", "Maria")
@@ -82,12 +82,17 @@ def main() -> int:
     stop_insights = ingest.start(ingest.Ingest(insights, TrackerEvents(settings.tracker_db_url),
                                                  grace_s=settings.insights_grace_s),
                                  settings.insights_poll_s, settings.insights_reconcile_s)
+    if settings.insights_rabbitmq_url:  # Rasa's RabbitMQ broker feeds it (endpoints.scaled.yml)
+        stop_bus = rabbitmq_feed.start(rabbitmq_feed.RabbitFeed(insights, settings.insights_rabbitmq_url,
+                                                                settings.insights_rabbitmq_queue))
     try:
         uvicorn.run(create_app(settings, sessions, tool, insights), host=settings.host, port=settings.port,
                     log_level="warning")
     finally:
         stop.set()
         stop_insights.set()
+        if settings.insights_rabbitmq_url:
+            stop_bus.set()
     return 0
 
 

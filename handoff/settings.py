@@ -63,6 +63,9 @@ class Settings:
     insights_poll_s: float = 1.0
     insights_reconcile_s: float = 60.0
     insights_grace_s: float = 30.0  # events younger than this are left to the broker
+    # With Rasa's RabbitMQ broker (endpoints.scaled.yml): the queue it fills, read into the feed.
+    insights_rabbitmq_url: Optional[str] = None
+    insights_rabbitmq_queue: str = "insights_events"
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -100,4 +103,6 @@ class Settings:
             insights_poll_s=insights_poll_s,
             insights_reconcile_s=insights_reconcile_s,
             insights_grace_s=insights_grace_s,
+            insights_rabbitmq_url=env.optional("INSIGHTS_RABBITMQ_URL"),
+            insights_rabbitmq_queue=env.get("INSIGHTS_RABBITMQ_QUEUE", "insights_events"),
         )

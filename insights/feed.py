@@ -27,6 +27,7 @@ LOGGED_IN_KEYS = ("claimed_customer_id", "customer_token")
 # Metadata of the messages the handoff service sends (handoff/assistant_contract.py): a person's.
 PERSON_KEYS = ("agent", "handoff_notice")
 GUESSES = 3
+USER_FIELDS = ("text", "channel", "intent", "confidence", "guesses", "language", "logged_in")
 
 
 def _payload(text: str) -> str:
@@ -35,7 +36,10 @@ def _payload(text: str) -> str:
 
 
 def _user(event: Dict[str, Any]) -> Dict[str, Any]:
-    parsed = event.get("parse_data") or {}
+    parsed = event.get("parse_data")
+    if parsed is None and "guesses" in event:  # kept already (the feed's own form, from the bus)
+        return {name: event.get(name) for name in USER_FIELDS}
+    parsed = parsed or {}
     text = event.get("text") or ""
     metadata = event.get("metadata") or {}
     ranking = parsed.get("intent_ranking") or []
@@ -52,6 +56,8 @@ def _user(event: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _bot(event: Dict[str, Any]) -> Dict[str, Any]:
+    if "metadata" not in event and "person" in event:  # kept already
+        return {"text": event.get("text") or "", "utter": event.get("utter"), "person": bool(event.get("person"))}
     metadata = event.get("metadata") or {}
     text = event.get("text") or ((event.get("data") or {}).get("custom") or {}).get("text") or ""
     return {"text": redact_message(text), "utter": metadata.get("utter_action"),
@@ -63,12 +69,14 @@ def _slot(event: Dict[str, Any]) -> Dict[str, Any]:
     if name in KEPT_SLOTS:
         return {"name": name, "value": value}
     if name == ORDER_CONVERSATION:
-        return {"name": name, "value": {"verified": bool(isinstance(value, dict) and value.get("verified_order"))}}
+        verified = isinstance(value, dict) and (value.get("verified_order") or value.get("verified"))
+        return {"name": name, "value": {"verified": bool(verified)}}
     return {"name": name}
 
 
 def minimal(event: Dict[str, Any]) -> Dict[str, Any]:
-    """The event as the insights keep it (see the module's docstring)."""
+    """The event as the insights keep it (see the module's docstring). An event kept already
+    comes back the same: the RabbitMQ broker sends them so, and its reader keeps them again."""
     kind = event.get("event")
     kept: Dict[str, Any] = {"event": kind, "timestamp": event.get("timestamp")}
     if kind == "user":

@@ -22,7 +22,7 @@ def scenario(tmp_path_factory):
 
 def test_endpoints_yml_names_the_broker():
     assert "type: stores.event_broker.BufferedSQLEventBroker" in (ROOT / "endpoints.yml").read_text()
-    assert "type: stores.event_broker.BufferedSQLEventBroker" in (ROOT / "endpoints.scaled.yml").read_text()
+    assert "type: stores.event_broker.MinimalPikaEventBroker" in (ROOT / "endpoints.scaled.yml").read_text()
 
 
 def test_every_saved_event_reaches_the_feed(scenario):

@@ -28,13 +28,14 @@ def main() -> int:
         handoff_port=int(os.environ["HANDOFF_PORT"]), secrets=secrets,
         replicas=int(os.environ["RASA_REPLICAS"]), action_workers=int(os.environ["ACTION_WORKERS"]),
         postgres_port=int(os.environ["SCALED_POSTGRES_PORT"]), redis_port=int(os.environ["SCALED_REDIS_PORT"]),
+        rabbitmq_port=int(os.environ["SCALED_RABBITMQ_PORT"]), rabbitmq_password=passwords["SCALED_RABBITMQ_PASSWORD"],
         state_dir=STATE_DIR, log_dir=STATE_DIR / "log",
         database_password=passwords["SCALED_DATABASE_PASSWORD"], redis_password=passwords["SCALED_REDIS_PASSWORD"],
     )
     started = time.monotonic()
 
     def serve() -> int:
-        print(f"Starting PostgreSQL, Redis, the order backend, the action server ({assistant.action_workers} "
+        print(f"Starting PostgreSQL, Redis, RabbitMQ, the order backend, the action server ({assistant.action_workers} "
               f"workers), {assistant.replicas} Rasa servers behind nginx, the demo shop and the handoff service ...",
               flush=True)
         assistant.start()

@@ -47,15 +47,18 @@ DATABASE_SETTINGS = {"tracker": {"synchronous_commit": "off"}}
 LOCK_STORE_DB = 1
 # The passwords of the project's own PostgreSQL role and Redis, generated into var/secrets.env
 # by `make run-scaled` unless set in the environment (like the other development secrets).
-INFRASTRUCTURE_SECRETS = ("SCALED_DATABASE_PASSWORD", "SCALED_REDIS_PASSWORD")
+INFRASTRUCTURE_SECRETS = ("SCALED_DATABASE_PASSWORD", "SCALED_REDIS_PASSWORD", "SCALED_RABBITMQ_PASSWORD")
+# RabbitMQ, for the insights' feed (endpoints.scaled.yml's event broker): its user and queue.
+RABBITMQ_USER, INSIGHTS_QUEUE = "insights", "insights_events"
+RABBITMQ_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")  # Debian's, run as this user
 # A replica that refused a connection gets no requests for this long; then nginx tries it again.
 FAIL_TIMEOUT_S = 5
 
 
 def infrastructure_secrets(path: Path = SECRETS_FILE,
                            environ: Mapping[str, str] = os.environ) -> Tuple[Dict[str, str], List[str]]:
-    """SCALED_DATABASE_PASSWORD and SCALED_REDIS_PASSWORD: from the environment, else the
-    secrets file, else generated once into it. Returns them and the names generated now."""
+    """The passwords of PostgreSQL, Redis and RabbitMQ: from the environment, else the secrets
+    file, else generated once into it. Returns them and the names generated now."""
     stored = _read_secrets_file(path)
     values, generated = {}, []
     for name in INFRASTRUCTURE_SECRETS:
@@ -208,6 +211,24 @@ def redis_service(directory: Path, port: int, password: str, log_dir: Path) -> D
                   ready_env={"REDISCLI_AUTH": password})
 
 
+def rabbitmq_service(directory: Path, port: int, password: str, log_dir: Path) -> Daemon:
+    """The project's own RabbitMQ, for the insights' feed: one user, 127.0.0.1 only, no plugins,
+    its messages kept under `directory` (the queue is durable: a restart loses none)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "rabbitmq.conf"
+    config.write_text(f"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n"
+                      f"default_user = {RABBITMQ_USER}\ndefault_pass = {password}\n"
+                      "log.file = false\nlog.console = true\nlog.console.level = warning\n")
+    config.chmod(0o600)
+    (directory / "enabled_plugins").write_text("[].\n")
+    env = {"HOME": str(directory), "RABBITMQ_CONFIG_FILE": str(directory / "rabbitmq"),
+           "RABBITMQ_ENABLED_PLUGINS_FILE": str(directory / "enabled_plugins"),
+           "RABBITMQ_MNESIA_BASE": str(directory / "mnesia"), "RABBITMQ_LOG_BASE": str(directory / "log"),
+           # One node per port: scratch setups side by side each have their own.
+           "RABBITMQ_NODENAME": f"insights{port}@localhost"}
+    return Daemon("RabbitMQ", [str(RABBITMQ_SERVER)], "", log_dir / "rabbitmq.log", env=env, port=port)
+
+
 def nginx_config(directory: Path, log_dir: Path, host: str, port: int, replicas: List[int]) -> str:
     """nginx in front of the Rasa replicas, run by our supervisor (daemon off), everything it
     writes under `directory` and `log_dir`."""
@@ -340,6 +361,8 @@ class ScaledAssistant(Assistant):
     state_dir: Path = STATE_DIR
     database_password: str = field(default_factory=new_secret)
     redis_password: str = field(default_factory=new_secret)
+    rabbitmq_port: int = 5673
+    rabbitmq_password: str = field(default_factory=new_secret)
     infrastructure: List[Service] = field(default_factory=list)
 
     @property
@@ -366,10 +389,13 @@ class ScaledAssistant(Assistant):
         by_name["action server"].env["ACTION_SERVER_SANIC_WORKERS"] = str(self.action_workers)
         handoff = by_name["handoff service"]
         handoff.env.update(HANDOFF_DATABASE_URL=self.database_url("handoff"),
-                           TRACKER_DB_URL=self.database_url("tracker"), INSIGHTS_DB_URL=self.database_url("insights"))
+                           TRACKER_DB_URL=self.database_url("tracker"), INSIGHTS_DB_URL=self.database_url("insights"),
+                           INSIGHTS_RABBITMQ_URL=f"amqp://{RABBITMQ_USER}:{self.rabbitmq_password}@127.0.0.1:"
+                                                 f"{self.rabbitmq_port}/%2F", INSIGHTS_RABBITMQ_QUEUE=INSIGHTS_QUEUE)
         stores = {
             "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": str(self.postgres_port), "TRACKER_DB_NAME": "tracker",
-            "INSIGHTS_DB_NAME": "insights",
+            "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_PORT": str(self.rabbitmq_port), "RABBITMQ_USER": RABBITMQ_USER,
+            "RABBITMQ_PASSWORD": self.rabbitmq_password, "INSIGHTS_QUEUE": INSIGHTS_QUEUE,
             "TRACKER_DB_USER": DATABASE_USER, "TRACKER_DB_PASSWORD": self.database_password,
             "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": str(self.redis_port),
             "LOCK_STORE_PASSWORD": self.redis_password, "LOCK_STORE_DB": str(LOCK_STORE_DB),
@@ -399,7 +425,9 @@ class ScaledAssistant(Assistant):
             postgres = self.postgres
             postgres.initialise()
             self.infrastructure = [postgres.service(), redis_service(self.state_dir / "redis", self.redis_port,
-                                                                     self.redis_password, self.log_dir)]
+                                                                     self.redis_password, self.log_dir),
+                                   rabbitmq_service(self.state_dir / "rabbitmq", self.rabbitmq_port,
+                                                    self.rabbitmq_password, self.log_dir)]
             for service in self.infrastructure:
                 service.start()
             for service in self.infrastructure:
@@ -472,10 +500,8 @@ class ScaledAssistant(Assistant):
         self.put_back()
 
     def _wait_for_tracker_tables(self, replica: Service, timeout: float) -> None:
-        """Until the replica has created the tracker store's table and the event broker's."""
         deadline = time.monotonic() + timeout
-        while any(self.postgres.psql("SELECT to_regclass('public.events') IS NOT NULL", database).strip() != "t"
-                  for database in ("tracker", "insights")):
+        while self.postgres.psql("SELECT to_regclass('public.events') IS NOT NULL", "tracker").strip() != "t":
             if replica.process.poll() is not None or time.monotonic() > deadline:
                 replica.wait_ready(0)  # says why, with the end of its log
             time.sleep(0.25)
@@ -497,7 +523,8 @@ def scratch_scaled_assistant(replicas: int = 2, extra_env: Optional[Dict[str, st
         tmp.chmod(0o755)
         running = ScaledAssistant(
             rasa_port=free_port(), action_port=free_port(), backend_port=free_port(), shop_port=free_port(),
-            handoff_port=free_port(), postgres_port=free_port(), redis_port=free_port(), replicas=replicas,
+            handoff_port=free_port(), postgres_port=free_port(), redis_port=free_port(), rabbitmq_port=free_port(),
+            replicas=replicas,
             state_dir=tmp, log_dir=tmp / "log", photo_dir=tmp / "photos", agents_file=tmp / "desk-agents.yml",
             extra_env=dict(extra_env or {}))
         with started_for_tests(running):

@@ -52,3 +52,16 @@ def test_the_same_event_from_the_broker_and_the_tracker_store_has_one_key():
     event = {"event": "slot", "timestamp": 1.5, "name": "handoff_state", "value": "open"}
     assert key(minimal(event)) == key(minimal(dict(event)))
     assert key(minimal(event)) != key(minimal({**event, "value": "closed"}))
+
+
+def test_an_event_kept_already_is_kept_the_same():
+    for event in ({"event": "user", "timestamp": 5.0, "input_channel": "rest", "text": "where is 40512345",
+                   "metadata": {"claimed_customer_id": "cus_ana"},
+                   "parse_data": {"intent": {"name": "track_order", "confidence": 0.9},
+                                  "intent_ranking": [{"name": "track_order", "confidence": 0.9}],
+                                  "language": {"code": "en"}}},
+                  {"event": "bot", "timestamp": 6.0, "text": "It shipped", "metadata": {"utter_action": "utter_x"}},
+                  {"event": "slot", "timestamp": 7.0, "name": "order_conversation", "value": {"verified_order": "1"}},
+                  {"event": "slot", "timestamp": 7.0, "name": "email", "value": "ana@example.com"},
+                  {"event": "action", "timestamp": 8.0, "name": "action_listen"}):
+        assert minimal(minimal(event)) == minimal(event)

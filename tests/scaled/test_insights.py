@@ -1,7 +1,8 @@
 """The insights on the scaled setup (README, "Insights"): conversations across two Rasa replicas
-through nginx, while the insights' PostgreSQL database refuses every connection for a while and
-a replica is killed with events still queued: every conversation has its record, and the feed
-holds every event the tracker store holds."""
+through nginx, while RabbitMQ, which carries the feed, is down for a while, then the insights'
+PostgreSQL database refuses every connection for a while, and a replica is killed with events it
+could not publish: every conversation has its record, and the feed holds every event the
+tracker store holds."""
 import json
 import os
 import signal
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.scaled
 
 CONVERSATIONS = 12
 SCRIPT = ["hello", "where is my order 40512351", "ana.martin@example.com", "when will my refund arrive?", "thanks"]
+
+
+def rabbitmq(scaled):
+    return next(service for service in scaled.infrastructure if service.name == "RabbitMQ")
 
 
 def insights_down(scaled, down: bool) -> None:
@@ -63,12 +68,19 @@ def test_an_outage_and_a_killed_replica_lose_no_record(scaled):
         running = [pool.submit(converse, sender) for sender in senders]
         while len(answered) < CONVERSATIONS:
             time.sleep(0.05)
-        insights_down(scaled, True)  # the broker queues, the reader waits
-        while len(answered) < 3 * CONVERSATIONS:
+        bus = rabbitmq(scaled)
+        os.killpg(bus.process.pid, signal.SIGKILL)  # the replicas keep what they can't publish
+        bus.process.wait()
+        while len(answered) < 2 * CONVERSATIONS:
             time.sleep(0.05)
         scaled.take_out(replica)
-        os.killpg(replica.process.pid, signal.SIGKILL)  # its queued events die with it
+        os.killpg(replica.process.pid, signal.SIGKILL)  # what it couldn't publish dies with it
         replica.process.wait()
+        bus.start()
+        bus.wait_ready(60)
+        insights_down(scaled, True)  # the feed's reader waits, its messages stay in the queue
+        while len(answered) < 3 * CONVERSATIONS:
+            time.sleep(0.05)
         insights_down(scaled, False)
         replica.start()
         replica.wait_ready(180)
