@@ -239,8 +239,10 @@ def create_app(settings: Settings, sessions: sessionmaker, tool: AgentTool,
         here from escaped words."""
         words = {**page_words, **extra, "lang": support_language()}
         page = Template((HERE / "templates" / template).read_text())
-        values = {key: html.escape(str(value)) for key, value in words.items()}
-        return HTMLResponse(page.substitute({**values, **(raw or {})}), status_code=status_code,
+        values = {**{key: html.escape(str(value)) for key, value in words.items()}, **(raw or {})}
+        if "page_links" in values:  # a page behind the login: the header every such page has
+            values["header"] = Template((HERE / "templates" / "header.html").read_text()).substitute(values)
+        return HTMLResponse(page.substitute(values), status_code=status_code,
                             headers={"Content-Security-Policy": DESK_POLICY, "Referrer-Policy": "same-origin"})
 
     def agent_name(desk_session: DeskSession) -> str:
@@ -446,27 +448,29 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
         return agents_page("insights.html", desk_session, "/desk/insights", raw={"page_data": _page_data(words)},
                            first=first.isoformat(), last=last.isoformat(), today=now().date().isoformat())
 
-    @app.get("/desk/api/insights")
-    def insights_figures(start: Optional[str] = Query(None, alias="from"),
-                         end: Optional[str] = Query(None, alias="to"),
-                         desk_session: DeskSession = Depends(lead)):
+    def over_days(start: Optional[str], end: Optional[str], compute: Callable[..., Any]) -> Any:
+        """What `compute` makes of the records of the range asked; a range it can't be is a 400."""
         try:
             first, last = days_asked(start, end)
         except RangeError as error:
             return refused(error)
         with insights.connect() as connection:
-            return figures.summary(connection, first, last)
+            return compute(connection, first, last)
+
+    @app.get("/desk/api/insights")
+    def insights_figures(start: Optional[str] = Query(None, alias="from"),
+                         end: Optional[str] = Query(None, alias="to"),
+                         desk_session: DeskSession = Depends(lead)):
+        return over_days(start, end, figures.summary)
 
     @app.get("/desk/api/insights.csv")
     def insights_csv(start: Optional[str] = Query(None, alias="from"),
                      end: Optional[str] = Query(None, alias="to"),
                      desk_session: DeskSession = Depends(lead)):
-        try:
-            first, last = days_asked(start, end)
-        except RangeError as error:
-            return refused(error)
-        with insights.connect() as connection:
-            rows = figures.as_csv(connection, first, last)
+        rows = over_days(start, end, figures.as_csv)
+        if not isinstance(rows, str):
+            return rows  # the range refused
+        first, last = days_asked(start, end)
         return Response(rows, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="insights-{first.isoformat()}-{last.isoformat()}.csv"'})
 

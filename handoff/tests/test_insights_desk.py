@@ -5,7 +5,6 @@ bad ranges are refused in words, the CSV has a row per conversation, and a label
 the API leaves the queue, by the agent's login. Team leads on another agents' tool log in too."""
 import csv
 import io
-import sqlite3
 import statistics
 from datetime import date, datetime, timedelta, timezone
 
@@ -22,9 +21,8 @@ from handoff.settings import ROOT, Settings
 from handoff.store import connect
 from handoff.tools.desk import DeskTool
 from handoff.tools.webhook import WebhookTool
-from insights import figures, store
-from insights.ingest import Ingest
-from insights.tests.seeded_week import week, write_feed
+from insights import figures
+from insights.tests.seeded_week import read_into_records
 
 END = date(2026, 12, 6)
 START = END - timedelta(days=6)
@@ -44,12 +42,7 @@ def team(tmp_path_factory):
 @pytest.fixture
 def insights(tmp_path):
     """The insights database with the seeded week read from its feed, as the service's reader does."""
-    database = tmp_path / "insights.db"
-    with sqlite3.connect(database) as connection:
-        write_feed(connection, week(END))
-    engine = store.connect(f"sqlite:///{database}")
-    Ingest(engine, clock=lambda: datetime(2026, 12, 8, tzinfo=timezone.utc)).ingest()
-    return engine
+    return read_into_records(tmp_path / "insights.db", END)
 
 
 def settings_for(tmp_path, agents_file, tool="desk"):

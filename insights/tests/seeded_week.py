@@ -116,3 +116,17 @@ def write_feed(connection: sqlite3.Connection, conversations: Dict[str, List[Dic
     connection.executemany("INSERT INTO events (sender_id, data) VALUES (?, ?)",
                            [(sender, json.dumps(event)) for sender, events in conversations.items() for event in events])
     connection.commit()
+
+
+def read_into_records(database, end: date):
+    """The week written into the feed of the SQLite file `database`, and read by the insights'
+    own reader two days later, every session ended: an SQLAlchemy engine on it. For the tests in
+    the handoff service's virtualenv (SQLAlchemy imported here, not at the top)."""
+    from insights import store
+    from insights.ingest import Ingest
+
+    with sqlite3.connect(database) as connection:
+        write_feed(connection, week(end))
+    engine = store.connect(f"sqlite:///{database}")
+    Ingest(engine, clock=lambda: datetime.combine(end + timedelta(days=2), time(0), tzinfo=timezone.utc)).ingest()
+    return engine

@@ -1,15 +1,13 @@
 """The figures a team lead reads equal what a SQL count on the same tables gives, on a seeded
 week of conversations that went through the feed and the reader like real ones."""
-import sqlite3
 import statistics
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from insights import figures, store
-from insights.ingest import Ingest
-from insights.tests.seeded_week import week, write_feed
+from insights import figures
+from insights.tests.seeded_week import read_into_records
 
 END = date(2026, 12, 6)
 WEEK = (date(2026, 11, 30), END)
@@ -17,12 +15,7 @@ WEEK = (date(2026, 11, 30), END)
 
 @pytest.fixture
 def insights(tmp_path):
-    database = tmp_path / "insights.db"
-    with sqlite3.connect(database) as connection:
-        write_feed(connection, week(END))
-    engine = store.connect(f"sqlite:///{database}")
-    Ingest(engine, clock=lambda: datetime(2026, 12, 8, tzinfo=timezone.utc)).ingest()
-    return engine
+    return read_into_records(tmp_path / "insights.db", END)
 
 
 def sql(engine, query, **values):
