@@ -272,7 +272,7 @@ def without_event_broker(folder: Path) -> Path:
     return path
 
 
-def bench_recording(users: int, seconds: int, rounds: int = 2) -> dict:
+def bench_recording(users: int, seconds: int, rounds: int = 3) -> dict:
     """What recording every event for the insights costs the chat: this assistant with and
     without its event broker, `rounds` times each, alternating, at `users` conversations."""
     runs: Dict[str, List[dict]] = {"without": [], "with": []}
@@ -333,7 +333,7 @@ def table(results: Dict[str, dict]) -> str:
         if "recording" in result:
             recording = result["recording"]
             lines += ["", f"Recording for the insights (event broker and reader), at {result['runs'][0]['users']} "
-                          f"conversations, the median of {len(result['runs']) // 2} runs each: "
+                          f"conversations, the median of {len(result['runs']) // 2} alternating runs each: "
                           f"{recording['turns_per_s']['without']} turns/s without, {recording['turns_per_s']['with']} "
                           f"with ({recording['turns_per_s_change']:+.1%}); median answer "
                           f"{recording['median_ms']['without']:.0f} ms without, {recording['median_ms']['with']:.0f} ms with."]
@@ -377,6 +377,8 @@ def main() -> int:
     parser.add_argument("--targets", default="init,ours,recording,scaled",
                         help="init, ours, recording (ours with and without the insights' event broker), "
                              "scaled (PostgreSQL, Redis, nginx, Rasa replicas: tools/scaled.py)")
+    parser.add_argument("--recording-rounds", type=int, default=3,
+                        help="the recording target: this many runs with and without the event broker, alternating")
     parser.add_argument("--replicas", default="2", help="the scaled target's Rasa replicas, comma-separated")
     parser.add_argument("--soak", type=int, default=0, help="then this many conversations, and the memory after")
     parser.add_argument("--uploaders", type=int, default=2,
@@ -393,7 +395,7 @@ def main() -> int:
     if "ours" in targets:
         results["ours"] = bench_ours(users, args.seconds, args.soak, args.uploaders, args.photo_uploads)
     if "recording" in targets:
-        results["recording"] = bench_recording(UPLOAD_PHASE_USERS, args.seconds)
+        results["recording"] = bench_recording(UPLOAD_PHASE_USERS, args.seconds, args.recording_rounds)
     if "scaled" in targets:
         for replicas in (int(r) for r in args.replicas.split(",")):
             results[f"scaled-{replicas}"] = bench_scaled(users, args.seconds, replicas)
