@@ -60,7 +60,7 @@ class Settings:
     # The insights (insights/): the event broker's feed and the records built from it; how often
     # the feed is read, and the tracker store compared with it (README, "Insights").
     insights_db_url: str = f"sqlite:///{insights_location.DEFAULT_FILE}"
-    insights_poll_s: float = 1.0
+    insights_poll_s: float = 5.0
     insights_reconcile_s: float = 60.0
     insights_grace_s: float = 30.0  # events younger than this are left to the broker
     # With Rasa's RabbitMQ broker (endpoints.scaled.yml): the queue it fills, read into the feed.
@@ -78,7 +78,7 @@ class Settings:
         poll_s = env.number("HANDOFF_POLL_S", 0.5)
         acknowledge_every_min = env.number("HANDOFF_ACKNOWLEDGE_EVERY_MIN", 5.0)
         orders_api_timeout_s = env.number("ORDERS_API_TIMEOUT_S", 3.0)
-        insights_poll_s = env.number("INSIGHTS_POLL_S", 1.0)
+        insights_poll_s = env.number("INSIGHTS_POLL_S", 5.0)
         insights_reconcile_s = env.number("INSIGHTS_RECONCILE_S", 60.0)
         insights_grace_s = env.number("INSIGHTS_GRACE_S", 30.0)
         env.check()

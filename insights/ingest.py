@@ -2,7 +2,7 @@
 rebuilds the records and review items of every conversation id that has new events.
 
     insights = Ingest(engine, TrackerEvents(tracker_db_url))
-    insights.ingest()        # the feed's new rows: a second or so after they were said
+    insights.ingest()        # the feed's new rows (the service: every INSIGHTS_POLL_S, 5 s)
     insights.reconcile()     # fills from the tracker store what the feed missed
 
 Why rebuild a conversation id's records whole, every session of it, rather than add to them:

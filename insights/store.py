@@ -101,6 +101,8 @@ def connect(database_url: str) -> sa.engine.Engine:
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:  # the broker writes while the service reads
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        # Records are rebuilt from the feed whenever needed: a commit need not wait for the disk.
+        sa.event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA synchronous=NORMAL"))
     metadata.create_all(engine)
     events_by_sender.create(engine, checkfirst=True)
     return engine

@@ -22,6 +22,7 @@ from typing import Any, Deque, Dict, List, Optional, Text
 
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.brokers.sql import SQLEventBroker
+import sqlalchemy
 from sqlalchemy.exc import SQLAlchemyError
 
 from insights.feed import minimal
@@ -42,6 +43,10 @@ class BufferedSQLEventBroker(SQLEventBroker):
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:  # readers (the insights) don't block writes
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            # A commit need not wait for the disk: a power cut loses at most the latest batches,
+            # which the reconciler fills back from the tracker store.
+            sqlalchemy.event.listen(self.engine, "connect",
+                                    lambda connection, _: connection.execute("PRAGMA synchronous=NORMAL"))
         self._queue: Deque[Dict[Text, Any]] = deque(maxlen=QUEUED)
         self._dropped = 0
         self._wake = threading.Event()
