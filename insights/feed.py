@@ -27,6 +27,7 @@ LOGGED_IN_KEYS = ("claimed_customer_id", "customer_token")
 # Metadata of the messages the handoff service sends (handoff/assistant_contract.py): a person's.
 PERSON_KEYS = ("agent", "handoff_notice")
 GUESSES = 3
+FALLBACK = "nlu_fallback"  # ranked first when NLU is unsure: not something a message could mean
 USER_FIELDS = ("text", "channel", "intent", "confidence", "guesses", "language", "logged_in")
 
 
@@ -49,7 +50,8 @@ def _user(event: Dict[str, Any]) -> Dict[str, Any]:
         "channel": event.get("input_channel"),
         "intent": (parsed.get("intent") or {}).get("name"),
         "confidence": (parsed.get("intent") or {}).get("confidence"),
-        "guesses": [[g.get("name"), round(float(g.get("confidence") or 0), 4)] for g in ranking[:GUESSES]],
+        "guesses": [[g.get("name"), round(float(g.get("confidence") or 0), 4)]
+                    for g in ranking if g.get("name") != FALLBACK][:GUESSES],
         "language": language.get("code") if isinstance(language, dict) else None,
         "logged_in": any(metadata.get(key) for key in LOGGED_IN_KEYS),
     }

@@ -167,7 +167,8 @@ def _review(turns: Sequence[_Turn], handed_over_misunderstood: bool) -> List[Rev
             continue
         if handed_over_misunderstood and kind != WRONG:
             kind = HANDOFF
-        items.append(ReviewItem(_moment(turn.said["timestamp"]), text, kind, turn.said.get("guesses") or [],
+        guesses = [g for g in turn.said.get("guesses") or [] if g and g[0] != FALLBACK_INTENT]
+        items.append(ReviewItem(_moment(turn.said["timestamp"]), text, kind, guesses,
                                 turn.said.get("language"), turn.said.get("channel")))
     return items
 

@@ -65,3 +65,11 @@ def test_an_event_kept_already_is_kept_the_same():
                   {"event": "slot", "timestamp": 7.0, "name": "email", "value": "ana@example.com"},
                   {"event": "action", "timestamp": 8.0, "name": "action_listen"}):
         assert minimal(minimal(event)) == minimal(event)
+
+
+def test_nlu_fallback_is_no_guess():
+    kept = minimal({"event": "user", "timestamp": 1.0, "text": "the thing with the stuff",
+                    "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.4},
+                                   "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                                                      {"name": "track_order", "confidence": 0.3}]}})
+    assert kept["intent"] == "nlu_fallback" and kept["guesses"] == [["track_order", 0.3]]

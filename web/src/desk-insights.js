@@ -151,7 +151,7 @@ function show(figures) {
   satisfaction("csat-channel", "channel", figures.csat.by_channel);
   rows("misunderstood", figures.misunderstood.map((m) => ({ key: m.text, cells: [
     m.text, count.format(m.count), m.language ? named("language", m.language) : words.unknown,
-    m.guess ? element("code", {}, m.guess) : words.none] })), [1]);
+    m.guess ? named("topic", m.guess) : words.none] })), [1]);
 }
 
 // The range in the address too, so that a reload or a shared link shows the same days.
