@@ -17,10 +17,9 @@ redacted number or a token is left out, since no example would say what it was.
 Reads the insights database at INSIGHTS_DB_URL (or the SQLite file INSIGHTS_DB).
 """
 import argparse
-import re
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 import yaml
@@ -28,6 +27,7 @@ import yaml
 from common.redaction import redact_message
 from insights import location
 from insights.review import labelled
+from tools.nlu_files import examples_in, plain
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "nlu" / "reviewed.yml"
@@ -35,7 +35,6 @@ HELD_OUT = ROOT / "tests" / "nlu"
 TRAINING = ROOT / "data" / "nlu"
 EXAMPLES = {"[order]": "[40512345](order_id)", "[email]": "[customer@example.com](email)"}
 UNUSABLE = ("[number]", "[token]")
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 HEADER = """# Messages customers sent that the assistant misunderstood, labelled by support agents in the
 # review queue (/desk/review) and exported by `make review-export` (insights/export.py). None is
 # in a held-out set (tests/nlu/). Edit labels in the queue and export again rather than here.
@@ -47,28 +46,11 @@ HEADER = """# Messages customers sent that the assistant misunderstood, labelled
 def normal(text: str) -> str:
     """A message as compared: annotations read as their text, identifiers masked, case, spaces
     and end punctuation aside."""
-    plain = _ANNOTATION.sub(r"\1", text)
-    return " ".join(redact_message(plain).lower().split()).rstrip(" .!?")
-
-
-def examples_in(path: Path) -> Iterator[Tuple[str, str, Optional[str]]]:
-    """(intent, example, language) of a Rasa NLU file, either example form."""
-    data = yaml.safe_load(path.read_text()) or {}
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        language = (block.get("metadata") or {}).get("language")
-        found = block.get("examples") or []
-        if isinstance(found, str):
-            found = [line[2:].strip() for line in found.splitlines() if line.strip().startswith("- ")]
-        for example in found:
-            text = example.get("text") if isinstance(example, dict) else example
-            if text:
-                yield block["intent"], str(text), language
+    return " ".join(redact_message(plain(text)).lower().split()).rstrip(" .!?")
 
 
 def _texts(paths: Iterable[Path]) -> set:
-    return {normal(text) for path in paths for _, text, _ in examples_in(path)}
+    return {normal(text) for path in paths for intent, text, _ in examples_in(path) if intent}
 
 
 def as_example(text: str) -> Optional[str]:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tools import demo_traffic
+from tools.nlu_files import examples_in, plain
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = yaml.safe_load((ROOT / "tools" / "demo_traffic_pool.yml").read_text())["conversations"]
@@ -29,16 +30,6 @@ TURNS = [turn for conversation in POOL for turn in conversation["turns"]]
 def normalise(text: str) -> str:
     """Lowercase, one space between words, no punctuation at the end."""
     return " ".join(text.lower().split()).rstrip(string.punctuation + " ")
-
-
-def nlu_texts(path: Path):
-    """Every example of a Rasa NLU file, its entity annotations reduced to their words."""
-    for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-        examples = block.get("examples") or []
-        texts = [line.strip()[2:] for line in examples.splitlines() if line.strip().startswith("- ")] \
-            if isinstance(examples, str) else [example["text"] for example in examples]
-        for text in texts:
-            yield re.sub(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
 
 
 def test_the_pool_is_conversations_of_one_to_three_turns_with_a_source_and_no_intent():
@@ -55,7 +46,7 @@ def test_no_pool_message_is_in_any_training_or_held_out_file():
     files = [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).rglob("*.yml"))
              if path.name != "reviewed.yml"]
     assert any("/de/" in str(path) for path in files) and any("test_nlu_external" in str(path) for path in files)
-    project = {normalise(text) for path in files for text in nlu_texts(path)}
+    project = {normalise(plain(text)) for path in files for _, text, _ in examples_in(path)}
     assert len(project) > 5000
     shared = [turn["text"] for turn in TURNS if normalise(turn["text"]) in project]
     assert shared == []

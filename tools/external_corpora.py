@@ -24,6 +24,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 import yaml
 
+from tools.nlu_files import examples_in
+
 ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "tools" / "external_corpora.yml"
 TRAIN_OUT = ROOT / "data" / "nlu" / "external.yml"
@@ -129,15 +131,7 @@ def sample(candidates: Dict[str, Dict[str, List[Tuple[str, str]]]], caps: Dict[s
 
 
 def project_messages(paths: Iterable[Path]) -> set:
-    found = set()
-    for path in paths:
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-            examples = block.get("examples") or []
-            lines = examples.splitlines() if isinstance(examples, str) else [f"- {e['text']}" for e in examples]
-            for line in lines:
-                if line.strip().startswith("- "):
-                    found.add(normalised(re.sub(r"\]\([^)]*\)|\[", "", line.strip()[2:])))
-    return found
+    return {normalised(re.sub(r"\]\([^)]*\)|\[", "", text)) for path in paths for _, text, _ in examples_in(path)}
 
 
 def collect(corpora_dir: Path, mapping: Dict, split: str, exclude: set) -> Dict:
