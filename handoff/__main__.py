@@ -19,7 +19,6 @@ from handoff.tools.base import AgentTool
 from handoff.tools.registry import tool_named
 from handoff.worker import Worker, start
 from insights import ingest, rabbitmq_feed, store as insights_store
-from insights.tracker_events import TrackerEvents
 
 DEMO_AGENT = ("maria", "Maria")
 DEMO_LEAD = ("lena", "Lena")
@@ -75,11 +74,13 @@ def main() -> int:
     if tool.name == "desk":
         demo_accounts(settings.agents_file)
     sessions = connect(settings.database_url)
-    worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token),
-                    Conversations(settings.tracker_db_url), timedelta(minutes=settings.acknowledge_every_min))
+    # One reader of Rasa's tracker store for the worker and the insights' reconciler.
+    conversations = Conversations(settings.tracker_db_url)
+    worker = Worker(sessions, tool, RasaApi(settings.rasa_url, settings.rasa_token), conversations,
+                    timedelta(minutes=settings.acknowledge_every_min))
     stop = start(worker, settings.poll_s)
     insights = insights_store.connect(settings.insights_db_url)
-    stop_insights = ingest.start(ingest.Ingest(insights, TrackerEvents(settings.tracker_db_url),
+    stop_insights = ingest.start(ingest.Ingest(insights, conversations,
                                                  grace_s=settings.insights_grace_s),
                                  settings.insights_poll_s, settings.insights_reconcile_s)
     if settings.insights_rabbitmq_url:  # Rasa's RabbitMQ broker feeds it (endpoints.scaled.yml)

@@ -449,7 +449,7 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
                            first=first.isoformat(), last=last.isoformat(), today=now().date().isoformat())
 
     def over_days(start: Optional[str], end: Optional[str], compute: Callable[..., Any]) -> Any:
-        """What `compute` makes of the records of the range asked; a range it can't be is a 400."""
+        """What `compute(connection, first, last)` makes of the range asked; a range it can't be is a 400."""
         try:
             first, last = days_asked(start, end)
         except RangeError as error:
@@ -467,12 +467,9 @@ def _insights_and_review(app: FastAPI, insights: sa.engine.Engine, agent: Callab
     def insights_csv(start: Optional[str] = Query(None, alias="from"),
                      end: Optional[str] = Query(None, alias="to"),
                      desk_session: DeskSession = Depends(lead)):
-        rows = over_days(start, end, figures.as_csv)
-        if not isinstance(rows, str):
-            return rows  # the range refused
-        first, last = days_asked(start, end)
-        return Response(rows, media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="insights-{first.isoformat()}-{last.isoformat()}.csv"'})
+        return over_days(start, end, lambda connection, first, last: Response(
+            figures.as_csv(connection, first, last), media_type="text/csv; charset=utf-8", headers={
+                "Content-Disposition": f'attachment; filename="insights-{first.isoformat()}-{last.isoformat()}.csv"'}))
 
     @app.get("/desk/review", response_class=HTMLResponse)
     def review_page(request: Request, session: Session = Depends(database, scope="function")):

@@ -7,6 +7,13 @@ The rest of the service sees only this interface:
     conversations.said_after(position, {"conv-1"})    # -> [Said(...)], oldest first
     conversations.slots("conv-1", SLOTS_READ)         # -> {"handoff_state": "open", ...}
 
+and, for the insights' reconciler (insights/ingest.py), which fills from here what the insights'
+feed missed:
+
+    conversations.active_since(timestamp)              # -> ["conv-1", ...]
+    conversations.counts(["conv-1"], before)           # -> {"conv-1": 42}
+    conversations.events_of("conv-1")                  # -> [event as Rasa stored it, ...]
+
 Both sides are read: what the customer writes (for the agent), and what the assistant tells the
 customer after the handoff opened (the wait it promised), so the agent reads the conversation as
 the customer saw it. The tracker is the one record of both; the ticket the action server sends
@@ -18,15 +25,15 @@ said since" across conversations. GET /conversations/<id>/tracker answers with o
 conversation's whole tracker, every event since it began; following each held conversation
 twice a second that way would have the Rasa servers that answer customers load and serialise
 whole trackers (and start a session in any they don't know yet), with no cursor to read on
-from. An event broker would need a broker in every deployment and copy every event of every
-conversation for this one reader. The store is what Rasa writes anyway, shared by every replica
+from. The insights' event broker (stores/event_broker.py) keeps only redacted events, nothing an
+agent can read, and may miss some; the store is the whole record. The store is what Rasa writes anyway, shared by every replica
 (SQLite by default, PostgreSQL when scaled out), and its events' ids are a cursor: one indexed
 query a round reads the held conversations' new messages, and costs the conversations nothing.
 
 The price is reading a table Rasa owns: rasa.core.tracker_store.SQLTrackerStore's `events`
 (Rasa 3.6, as requirements/rasa.lock pins it; stores/tracker_store.py is the project's
 subclass), by these columns only: id, sender_id, type_name ('user', 'bot', 'slot'),
-action_name (a slot event's slot) and data (the event as JSON). A Rasa upgrade that changes
+action_name (a slot event's slot), timestamp and data (the event as JSON). A Rasa upgrade that changes
 them changes this module alone; handoff/tests/test_worker.py creates the table as Rasa does.
 """
 import json
@@ -107,12 +114,8 @@ class Conversations:
         query = text("SELECT id, sender_id, type_name, data FROM events WHERE type_name IN ('user', 'bot') "
                      "AND id > :after AND sender_id IN :conversations ORDER BY id LIMIT :limit"
                      ).bindparams(bindparam("conversations", expanding=True))
-        try:
-            with self._engine.connect() as connection:
-                rows = connection.execute(query, {"after": max(0, position - RESCAN), "limit": limit,
-                                                  "conversations": sorted(conversation_ids)}).all()
-        except (OperationalError, ProgrammingError):
-            return []  # Rasa hasn't created its store yet
+        rows = self._rows(query, {"after": max(0, position - RESCAN), "limit": limit,
+                                  "conversations": sorted(conversation_ids)})
         found = []
         for event_id, sender_id, type_name, data in rows:
             event = json.loads(data)
@@ -129,11 +132,7 @@ class Conversations:
         """The latest values of these slots in the conversation (unset ones are absent)."""
         query = text("SELECT action_name, data FROM events WHERE sender_id = :conversation AND type_name = 'slot' "
                      "AND action_name IN :names ORDER BY id").bindparams(bindparam("names", expanding=True))
-        try:
-            with self._engine.connect() as connection:
-                rows = connection.execute(query, {"conversation": conversation_id, "names": sorted(names)}).all()
-        except (OperationalError, ProgrammingError):
-            return {}
+        rows = self._rows(query, {"conversation": conversation_id, "names": sorted(names)})
         return {name: json.loads(data).get("value") for name, data in rows}
 
     def last_event_id(self) -> int:
@@ -144,3 +143,26 @@ class Conversations:
                 return connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM events")).scalar_one()
         except (OperationalError, ProgrammingError):
             return 0
+
+    def active_since(self, timestamp: float) -> List[str]:
+        """The conversation ids with an event after `timestamp` (seconds since the epoch)."""
+        return [row[0] for row in self._rows(text("SELECT DISTINCT sender_id FROM events WHERE timestamp > :since"),
+                                             {"since": timestamp})]
+
+    def counts(self, conversation_ids: Collection[str], before: float) -> Dict[str, int]:
+        """How many events each of these conversations has from before `before`."""
+        query = text("SELECT sender_id, count(*) FROM events WHERE sender_id IN :conversations "
+                     "AND timestamp < :before GROUP BY sender_id").bindparams(bindparam("conversations", expanding=True))
+        return dict(self._rows(query, {"conversations": sorted(conversation_ids), "before": before}))
+
+    def events_of(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """A conversation's events, as Rasa stored them, oldest first."""
+        query = text("SELECT data FROM events WHERE sender_id = :conversation ORDER BY id")
+        return [json.loads(data) for (data,) in self._rows(query, {"conversation": conversation_id})]
+
+    def _rows(self, query, values: Dict[str, Any]) -> List[Any]:
+        try:
+            with self._engine.connect() as connection:
+                return connection.execute(query, values).all()
+        except (OperationalError, ProgrammingError):
+            return []  # Rasa hasn't created its store yet

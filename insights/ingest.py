@@ -1,7 +1,7 @@
 """From the feed to the records: reads what the event broker wrote (the `events` table), and
 rebuilds the records and review items of every conversation id that has new events.
 
-    insights = Ingest(engine, TrackerEvents(tracker_db_url))
+    insights = Ingest(engine, Conversations(tracker_db_url))  # handoff/conversations.py
     insights.ingest()        # the feed's new rows (the service: every INSIGHTS_POLL_S, 5 s)
     insights.reconcile()     # fills from the tracker store what the feed missed
 
@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from datetime import datetime
-from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Set
+from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Protocol, Set
 
 import sqlalchemy as sa
 
@@ -29,7 +29,6 @@ from insights import store
 from insights.feed import key, minimal, parsed
 from insights.record import ONGOING, SESSION_IDLE, Record, records_of
 from insights.store import conversations, events, records, review_items, topics
-from insights.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +43,19 @@ OVERLAP_S = 3600.0  # each reconciliation looks this far behind the previous one
 CHUNK = 500  # conversations compared a query
 
 
+class TrackerStore(Protocol):
+    """What the reconciler reads of Rasa's tracker store: the handoff service's one reader of
+    it, handoff/conversations.Conversations, answers these."""
+
+    def active_since(self, timestamp: float) -> List[str]: ...
+
+    def counts(self, conversation_ids: Collection[str], before: float) -> Dict[str, int]: ...
+
+    def events_of(self, conversation_id: str) -> List[Dict[str, Any]]: ...
+
+
 class Ingest:
-    def __init__(self, engine: sa.engine.Engine, tracker: Optional[TrackerEvents] = None,
+    def __init__(self, engine: sa.engine.Engine, tracker: Optional[TrackerStore] = None,
                  clock: Callable[[], datetime] = store.now, grace_s: float = GRACE_S):
         self._engine = engine
         self._tracker = tracker
@@ -134,7 +144,7 @@ class Ingest:
         with self._engine.connect() as connection:
             have = {key(event) for (data,) in connection.execute(
                 sa.select(events.c.data).where(events.c.sender_id == sender)) if (event := parsed(data))}
-        kept = (minimal(event) for event in self._tracker.of(sender))
+        kept = (minimal(event) for event in self._tracker.events_of(sender))
         return [event for event in kept if (event.get("timestamp") or 0) < before and key(event) not in have]
 
 

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
+from handoff.conversations import Conversations
 from insights import store
 from insights.feed import minimal
 from insights.ingest import GRACE_S, Ingest
-from insights.tracker_events import TrackerEvents
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
 T0 = NOW.timestamp() - 3 * 3600  # three hours ago: the sessions have ended
@@ -41,7 +41,7 @@ class World:
                        "timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
         self.engine = store.connect(f"sqlite:///{tmp_path / 'insights.db'}")
         self.clock = NOW
-        self.insights = Ingest(self.engine, TrackerEvents(f"sqlite:///{self.tracker_path}"), clock=lambda: self.clock)
+        self.insights = Ingest(self.engine, Conversations(f"sqlite:///{self.tracker_path}"), clock=lambda: self.clock)
 
     def said(self, sender, events, in_feed=True):
         """Rasa stores the events; the broker writes them to the feed, or doesn't."""
